@@ -219,6 +219,9 @@ void          dly_backend_set_http_error     (DlyBackend      *self,
                                               GBytes          *body,
                                               const char      *backend_message,
                                               GError         **error);
+/* The backend's text made safe to show: valid UTF-8, at most 500 characters, key removed. */
+char         *dly_backend_redact             (DlyBackend      *self,
+                                              const char      *text);
 /* Parses @body as a JSON object; a PROTOCOL error that quotes the start of the body if not. */
 JsonObject   *dly_backend_parse_json_object  (GBytes          *body,
                                               GError         **error);
