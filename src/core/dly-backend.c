@@ -774,7 +774,6 @@ dly_backend_set_http_error (DlyBackend  *self,
   guint status = soup_message_get_status (message);
   const char *label = dly_backend_get_label (self);
   g_autofree char *text = NULL;
-  g_autofree char *lower = NULL;
   GError *local = NULL;
 
   if (backend_message != NULL)
@@ -789,60 +788,35 @@ dly_backend_set_http_error (DlyBackend  *self,
   if (text == NULL)
     text = g_strdup (soup_message_get_reason_phrase (message) ? soup_message_get_reason_phrase (message)
                                                               : soup_status_get_phrase (status));
-  lower = g_utf8_strdown (text ? text : "", -1);
-
-  switch (status)
+  switch (dly_error_code_for_http_status (status, text))
     {
-    case SOUP_STATUS_UNAUTHORIZED:
-    case SOUP_STATUS_FORBIDDEN:
+    case DLY_ERROR_AUTH:
       local = g_error_new (DLY_ERROR, DLY_ERROR_AUTH,
                            _("%s refused the API key (HTTP %u: %s). Check the key stored for this backend"),
                            label, status, text);
       break;
-    case SOUP_STATUS_PAYMENT_REQUIRED:
+    case DLY_ERROR_CREDITS:
       local = g_error_new (DLY_ERROR, DLY_ERROR_CREDITS,
                            _("%s says the account is out of credits (HTTP %u: %s). Top it up and try again"),
                            label, status, text);
       break;
-    case SOUP_STATUS_NOT_ACCEPTABLE:
-      if (strstr (lower, "credit") != NULL || strstr (lower, "spend") != NULL
-          || strstr (lower, "balance") != NULL)
-        local = g_error_new (DLY_ERROR, DLY_ERROR_CREDITS,
-                             _("%s says the account is out of credits (HTTP %u: %s). Top it up and try again"),
-                             label, status, text);
-      else
-        local = g_error_new (DLY_ERROR, DLY_ERROR_INVALID_INPUT,
-                             _("%s rejected the request (HTTP %u: %s)"), label, status, text);
-      break;
-    case SOUP_STATUS_NOT_FOUND:
-    case SOUP_STATUS_GONE:
+    case DLY_ERROR_NOT_FOUND:
       local = g_error_new (DLY_ERROR, DLY_ERROR_NOT_FOUND,
                            _("%s no longer has it (HTTP %u: %s)"), label, status, text);
       break;
-    case SOUP_STATUS_REQUEST_TIMEOUT:
-    case 425:
-    case 429: /* Too Many Requests */
-    case SOUP_STATUS_INTERNAL_SERVER_ERROR:
-    case SOUP_STATUS_BAD_GATEWAY:
-    case SOUP_STATUS_SERVICE_UNAVAILABLE:
-    case SOUP_STATUS_GATEWAY_TIMEOUT:
+    case DLY_ERROR_TRANSIENT:
       local = g_error_new (DLY_ERROR, DLY_ERROR_TRANSIENT,
                            _("%s is busy or failing (HTTP %u: %s)"), label, status, text);
       dly_error_set_retry_after (local, parse_retry_after (message));
       break;
+    case DLY_ERROR_INVALID_INPUT:
+      local = g_error_new (DLY_ERROR, DLY_ERROR_INVALID_INPUT,
+                           _("%s rejected the request (HTTP %u: %s)"), label, status, text);
+      break;
     default:
-      if (status >= 400 && status < 500)
-        local = g_error_new (DLY_ERROR, DLY_ERROR_INVALID_INPUT,
-                             _("%s rejected the request (HTTP %u: %s)"), label, status, text);
-      else if (status >= 500)
-        {
-          local = g_error_new (DLY_ERROR, DLY_ERROR_TRANSIENT,
-                               _("%s is failing (HTTP %u: %s)"), label, status, text);
-        }
-      else
-        local = g_error_new (DLY_ERROR, DLY_ERROR_PROTOCOL,
-                             _("%s answered HTTP %u, which this dialect does not describe: %s"),
-                             label, status, text);
+      local = g_error_new (DLY_ERROR, DLY_ERROR_PROTOCOL,
+                           _("%s answered HTTP %u, which this dialect does not describe: %s"),
+                           label, status, text);
     }
   g_propagate_error (error, local);
 }

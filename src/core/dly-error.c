@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "dly-error.h"
 
 /* The retry delay travels with the error itself, so that whoever retries needs no side
@@ -52,4 +54,39 @@ gboolean
 dly_error_is_transient (const GError *error)
 {
   return error != NULL && g_error_matches (error, DLY_ERROR, DLY_ERROR_TRANSIENT);
+}
+
+DlyError
+dly_error_code_for_http_status (guint       status,
+                                const char *text)
+{
+  g_autofree char *lower = g_utf8_strdown (text ? text : "", -1);
+
+  switch (status)
+    {
+    case 401:
+    case 403:
+      return DLY_ERROR_AUTH;
+    case 402:
+      return DLY_ERROR_CREDITS;
+    case 406:
+      /* Segmind says "insufficient credits" with 406, and also uses it for bad content types. */
+      if (strstr (lower, "credit") != NULL || strstr (lower, "spend") != NULL
+          || strstr (lower, "balance") != NULL)
+        return DLY_ERROR_CREDITS;
+      return DLY_ERROR_INVALID_INPUT;
+    case 404:
+    case 410:
+      return DLY_ERROR_NOT_FOUND;
+    case 408:
+    case 425:
+    case 429:
+      return DLY_ERROR_TRANSIENT;
+    default:
+      if (status >= 500 && status < 600)
+        return DLY_ERROR_TRANSIENT;
+      if (status >= 400 && status < 500)
+        return DLY_ERROR_INVALID_INPUT;
+      return DLY_ERROR_PROTOCOL;
+    }
 }

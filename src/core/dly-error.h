@@ -48,4 +48,10 @@ guint    dly_error_get_retry_after (const GError *error);
 /* TRUE for errors that can heal by retrying the same step. */
 gboolean dly_error_is_transient    (const GError *error);
 
+/* The error code an HTTP failure status means, shared by every request the core makes:
+ * 401/403 AUTH, 402 CREDITS (406 too when @text speaks of credits), 404/410 NOT_FOUND,
+ * 408/425/429/5xx TRANSIENT, other 4xx INVALID_INPUT, anything else PROTOCOL. */
+DlyError dly_error_code_for_http_status (guint       status,
+                                         const char *text);
+
 G_END_DECLS
