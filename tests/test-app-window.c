@@ -1,0 +1,523 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The application shell, built for real under a display: the empty state and its copy
+ * buttons, the app and window actions with their shortcuts, the About window, window-size
+ * persistence, quitting, and screenshots at a wide and a narrow size for a person to see. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "dly-application.h"
+#include "dly-window.h"
+
+/* Registered once; every test builds its windows from it. */
+static DlyApplication *app;
+
+static void
+collect_widgets (GtkWidget *widget,
+                 GType      type,
+                 GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, type, found);
+}
+
+/* Every descendant of @root (itself included) of @type, in tree order. */
+static GPtrArray *
+find_widgets (GtkWidget *root,
+              GType      type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  collect_widgets (root, type, found);
+
+  return found;
+}
+
+static GtkWidget *
+find_label_with_text (GtkWidget  *root,
+                      const char *text)
+{
+  g_autoptr(GPtrArray) labels = find_widgets (root, GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    {
+      if (g_strcmp0 (gtk_label_get_text (labels->pdata[i]), text) == 0)
+        return labels->pdata[i];
+    }
+
+  return NULL;
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+
+  return NULL;
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until *@done is set, failing the test after a generous timeout. */
+static void
+iterate_until (const gboolean *done)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+
+  while (!*done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_false (timed_out);
+  g_source_remove (timeout_id);
+}
+
+/* Lets pending idles and frames run, for changes that have no completion signal. */
+static void
+iterate_briefly (void)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (100, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+typedef struct
+{
+  char     *text;
+  gboolean  done;
+} ClipboardRead;
+
+static void
+clipboard_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  ClipboardRead *read = user_data;
+  g_autoptr(GError) error = NULL;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+  read->done = TRUE;
+}
+
+static char *
+read_clipboard (GtkWidget *widget)
+{
+  ClipboardRead read = { NULL, FALSE };
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL,
+                                 clipboard_read_cb, &read);
+  iterate_until (&read.done);
+
+  return read.text;
+}
+
+/* Renders @widget as it is on screen and saves it next to the test binary. */
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width = gdk_paintable_get_intrinsic_width (paintable);
+  int height = gdk_paintable_get_intrinsic_height (paintable);
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot (%dx%d): %s", width, height, path);
+}
+
+/* The window's size on screen; the widget is a little smaller, inside the resize borders. */
+static void
+assert_surface_size (DlyWindow *window,
+                     int        width,
+                     int        height)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  g_assert_cmpint (gdk_surface_get_width (surface), ==, width);
+  g_assert_cmpint (gdk_surface_get_height (surface), ==, height);
+}
+
+static DlyWindow *
+present_main_window (void)
+{
+  DlyWindow *window = dly_application_get_main_window (app);
+
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  return window;
+}
+
+static void
+test_empty_state (void)
+{
+  DlyWindow *window = present_main_window ();
+  g_autoptr(GPtrArray) pages = find_widgets (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE);
+  g_autoptr(GPtrArray) labels = find_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL);
+  g_autoptr(GPtrArray) buttons = find_widgets (GTK_WIDGET (window), GTK_TYPE_BUTTON);
+  g_autoptr(GPtrArray) commands = g_ptr_array_new ();
+  g_autoptr(GPtrArray) copy_buttons = g_ptr_array_new ();
+  g_autoptr(GRegex) continuation = g_regex_new (" \\\\\n +", 0, 0, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *joined = NULL;
+  AdwStatusPage *page;
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Dailies");
+
+  g_assert_cmpuint (pages->len, ==, 1);
+  page = pages->pdata[0];
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page)));
+  g_assert_cmpstr (adw_status_page_get_title (page), ==, "No Takes Yet");
+  g_assert_cmpstr (adw_status_page_get_icon_name (page), ==, APP_ID "-symbolic");
+  g_assert_nonnull (strstr (adw_status_page_get_description (page), "terminal"));
+
+  /* The two commands to type, in order: start the simulator, then generate from it. */
+  for (guint i = 0; i < labels->len; i++)
+    {
+      if (gtk_widget_has_css_class (labels->pdata[i], "monospace"))
+        g_ptr_array_add (commands, labels->pdata[i]);
+    }
+  g_assert_cmpuint (commands->len, ==, 2);
+  g_assert_cmpstr (gtk_label_get_text (commands->pdata[0]), ==, "dailies-sim --port 8000");
+  /* Shown on several lines joined by backslashes, so it pastes into a shell as one command. */
+  joined = g_regex_replace_literal (continuation, gtk_label_get_text (commands->pdata[1]), -1, 0,
+                                    " ", 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (joined, "dailies-cli generate --backend ltx2-server "
+                                           "--url http://127.0.0.1:8000 --prompt \""));
+  g_assert_true (g_str_has_suffix (joined, "\" --output take.mp4"));
+  for (guint i = 0; i < commands->len; i++)
+    g_assert_true (gtk_label_get_selectable (commands->pdata[i]));
+
+  /* Each copy button puts its own command on the clipboard and says so in a toast. */
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      if (g_strcmp0 (gtk_button_get_icon_name (buttons->pdata[i]), "edit-copy-symbolic") == 0)
+        g_ptr_array_add (copy_buttons, buttons->pdata[i]);
+    }
+  g_assert_cmpuint (copy_buttons->len, ==, 2);
+  g_assert_null (find_label_with_text (GTK_WIDGET (window), "Command copied to the clipboard"));
+
+  for (guint i = 0; i < copy_buttons->len; i++)
+    {
+      g_autofree char *copied = NULL;
+
+      g_signal_emit_by_name (copy_buttons->pdata[i], "clicked");
+      copied = read_clipboard (GTK_WIDGET (window));
+      g_assert_cmpstr (copied, ==, gtk_label_get_text (commands->pdata[i]));
+    }
+
+  iterate_briefly ();
+  g_assert_nonnull (find_label_with_text (GTK_WIDGET (window), "Command copied to the clipboard"));
+}
+
+static void
+collect_menu_actions (GMenuModel *model,
+                      GPtrArray  *actions)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr(GMenuLinkIter) links = NULL;
+      char *action = NULL;
+
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
+        g_ptr_array_add (actions, action);
+
+      links = g_menu_model_iterate_item_links (model, i);
+      while (g_menu_link_iter_next (links))
+        {
+          g_autoptr(GMenuModel) link = g_menu_link_iter_get_value (links);
+
+          collect_menu_actions (link, actions);
+        }
+    }
+}
+
+static void
+assert_accels (const char *action,
+               const char *accel)
+{
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), action);
+
+  g_assert_true (g_strv_contains ((const char * const *) accels, accel));
+}
+
+static void
+test_primary_menu (void)
+{
+  DlyWindow *window = present_main_window ();
+  g_autoptr(GPtrArray) menu_buttons = find_widgets (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
+  g_autoptr(GPtrArray) actions = g_ptr_array_new_with_free_func (g_free);
+  GtkMenuButton *menu_button;
+  GtkPopover *popover;
+  const char *expected[] = { "win.show-help-overlay", "app.about", "app.quit" };
+
+  g_assert_cmpuint (menu_buttons->len, ==, 1);
+  menu_button = menu_buttons->pdata[0];
+  /* Primary, so that F10 opens it. */
+  g_assert_true (gtk_menu_button_get_primary (menu_button));
+
+  collect_menu_actions (gtk_menu_button_get_menu_model (menu_button), actions);
+  g_assert_cmpuint (actions->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (actions->pdata[i], ==, expected[i]);
+
+  /* Every item leads somewhere that exists and is enabled. */
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "about"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "quit"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "show-help-overlay"));
+
+  gtk_menu_button_popup (menu_button);
+  popover = gtk_menu_button_get_popover (menu_button);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (popover));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+  g_assert_nonnull (find_label_with_text (GTK_WIDGET (popover), "About Dailies"));
+  save_screenshot (GTK_WIDGET (popover), "app-primary-menu.png");
+  gtk_menu_button_popdown (menu_button);
+}
+
+static void
+test_shortcuts (void)
+{
+  DlyWindow *window = present_main_window ();
+  GtkShortcutsWindow *overlay;
+
+  assert_accels ("app.quit", "<Control>q");
+  assert_accels ("window.close", "<Control>w");
+  assert_accels ("win.show-help-overlay", "<Control>question");
+
+  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (overlay));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  g_assert_nonnull (find_label_with_text (GTK_WIDGET (overlay), "Quit"));
+  g_assert_nonnull (find_label_with_text (GTK_WIDGET (overlay), "Close Window"));
+  save_screenshot (GTK_WIDGET (overlay), "app-shortcuts.png");
+
+  /* GtkApplicationWindow makes the overlay hide on close, to be shown again later. */
+  gtk_window_close (GTK_WINDOW (overlay));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+}
+
+static void
+test_about (void)
+{
+  DlyWindow *window = present_main_window ();
+  GtkIconTheme *icon_theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (window)));
+  AdwAboutWindow *about;
+
+  g_assert_null (find_toplevel (ADW_TYPE_ABOUT_WINDOW));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+
+  about = ADW_ABOUT_WINDOW (find_toplevel (ADW_TYPE_ABOUT_WINDOW));
+  g_assert_nonnull (about);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (about));
+
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == GTK_WINDOW (window));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (about)));
+  g_assert_cmpstr (adw_about_window_get_application_name (about), ==, "Dailies");
+  g_assert_cmpstr (adw_about_window_get_version (about), ==, PACKAGE_VERSION);
+  g_assert_cmpstr (adw_about_window_get_application_icon (about), ==, APP_ID);
+  g_assert_cmpint (adw_about_window_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
+  g_assert_cmpstr (adw_about_window_get_website (about), ==, "https://github.com/dailies/dailies");
+  g_assert_cmpstr (adw_about_window_get_issue_url (about), ==,
+                   "https://github.com/dailies/dailies/issues");
+  g_assert_nonnull (strstr (adw_about_window_get_debug_info (about), "GTK 4."));
+  g_assert_nonnull (strstr (adw_about_window_get_debug_info (about), "GStreamer 1."));
+  /* Not translated here, so nobody is credited with the word "translator-credits". */
+  g_assert_cmpstr (adw_about_window_get_translator_credits (about), ==, NULL);
+
+  /* The icons come from the resources, so they show without being installed. */
+  g_assert_true (gtk_icon_theme_has_icon (icon_theme, APP_ID));
+  g_assert_true (gtk_icon_theme_has_icon (icon_theme, APP_ID "-symbolic"));
+
+  save_screenshot (GTK_WIDGET (about), "app-about.png");
+  gtk_window_destroy (GTK_WINDOW (about));
+}
+
+static void
+test_window_size_persisted (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  DlyWindow *window;
+  gboolean destroyed = FALSE;
+  int width, height;
+
+  /* A new window opens at the size the last one closed at. */
+  g_settings_set_int (settings, "window-width", 900);
+  g_settings_set_int (settings, "window-height", 640);
+  window = dly_window_new (GTK_APPLICATION (app));
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 640);
+
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  assert_surface_size (window, 900, 640);
+
+  /* Closing it (Ctrl+W) stores the size it has then. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_signal_connect_swapped (window, "destroy", G_CALLBACK (timeout_cb), &destroyed);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.close", NULL));
+  iterate_until (&destroyed);
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
+/* A new window at @width x @height, drawn and saved as a picture. */
+static void
+screenshot_at_size (int         width,
+                    int         height,
+                    const char *name)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  DlyWindow *window;
+
+  g_settings_set_int (settings, "window-width", width);
+  g_settings_set_int (settings, "window-height", height);
+  window = dly_window_new (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  /* The content fits: the window is not forced bigger than asked. */
+  assert_surface_size (window, width, height);
+
+  save_screenshot (GTK_WIDGET (window), name);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
+static void
+test_screenshot_wide (void)
+{
+  screenshot_at_size (1280, 800, "app-window-1280x800.png");
+}
+
+static void
+test_screenshot_narrow (void)
+{
+  screenshot_at_size (400, 800, "app-window-400x800.png");
+}
+
+/* Phones are 360 pixels wide: the window must be able to shrink to that. */
+static void
+test_minimum_width (void)
+{
+  DlyWindow *window = present_main_window ();
+  int minimum;
+
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
+}
+
+static void
+test_quit (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  DlyWindow *window = present_main_window ();
+  gboolean destroyed = FALSE;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 768);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_signal_connect_swapped (window, "destroy", G_CALLBACK (timeout_cb), &destroyed);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  iterate_until (&destroyed);
+
+  /* Every window closed through close-request, so the last one saved its size. */
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1024);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 768);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *home = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  /* A private home in the build tree, so the user's GTK settings cannot change what the
+   * screenshots show.  (G_TEST_OPTION_ISOLATE_DIRS would also hide the system icon theme.) */
+  home = g_test_build_filename (G_TEST_BUILT, "test-app-home", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (home, 0700), ==, 0);
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", home, TRUE);
+
+  app = dly_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/app/shell/empty-state", test_empty_state);
+  g_test_add_func ("/app/shell/primary-menu", test_primary_menu);
+  g_test_add_func ("/app/shell/shortcuts", test_shortcuts);
+  g_test_add_func ("/app/shell/minimum-width", test_minimum_width);
+  g_test_add_func ("/app/shell/about", test_about);
+  g_test_add_func ("/app/shell/size-persisted", test_window_size_persisted);
+  g_test_add_func ("/app/shell/screenshot-wide", test_screenshot_wide);
+  g_test_add_func ("/app/shell/screenshot-narrow", test_screenshot_narrow);
+  g_test_add_func ("/app/shell/quit", test_quit);
+
+  ret = g_test_run ();
+
+  g_clear_object (&app);
+
+  return ret;
+}
