@@ -7,6 +7,10 @@
 #include <adwaita.h>
 #include <string.h>
 
+#ifdef HAVE_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 #include "dly-application.h"
 #include "dly-window.h"
 
@@ -173,6 +177,35 @@ assert_surface_size (DlyWindow *window,
 
   g_assert_cmpint (gdk_surface_get_width (surface), ==, width);
   g_assert_cmpint (gdk_surface_get_height (surface), ==, height);
+}
+
+/* Resizes @window the way a user does, through the window system, when that is X11; the
+ * window has to notice by itself.  Elsewhere it can only ask GTK for the size. */
+static void
+resize_window (DlyWindow *window,
+               int        width,
+               int        height)
+{
+#ifdef HAVE_X11
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (window));
+
+  if (GDK_IS_X11_DISPLAY (display))
+    {
+      gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+      XResizeWindow (gdk_x11_display_get_xdisplay (display), gdk_x11_surface_get_xid (surface),
+                     width, height);
+      while ((gdk_surface_get_width (surface) != width || gdk_surface_get_height (surface) != height)
+             && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  else
+#endif
+    gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  assert_surface_size (window, width, height);
 }
 
 static DlyWindow *
@@ -396,9 +429,8 @@ test_window_size_persisted (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   assert_surface_size (window, 900, 640);
 
-  /* Closing it (Ctrl+W) stores the size it has then. */
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  /* Resized, then closed (Ctrl+W), it stores the size it had. */
+  resize_window (window, 1000, 700);
   g_signal_connect_swapped (window, "destroy", G_CALLBACK (timeout_cb), &destroyed);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.close", NULL));
   iterate_until (&destroyed);
@@ -467,8 +499,7 @@ test_quit (void)
   DlyWindow *window = present_main_window ();
   gboolean destroyed = FALSE;
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 768);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  resize_window (window, 1024, 768);
   g_signal_connect_swapped (window, "destroy", G_CALLBACK (timeout_cb), &destroyed);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
