@@ -26,7 +26,20 @@ G_DEFINE_QUARK (dly-param-unit, dly_param_unit)
 G_DEFINE_QUARK (dly-param-choices, dly_param_choices)
 G_DEFINE_QUARK (dly-param-int-choices, dly_param_int_choices)
 
-#define PARAM_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS)
+/* Not G_PARAM_STATIC_NAME: see keep_backend_name(). */
+#define PARAM_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_NICK | G_PARAM_STATIC_BLURB)
+
+/* GLib 2.74 only takes '-' in pspec names (a '_' with STATIC_NAME is a critical and a crash;
+ * without it the name becomes "num-frames"), but parameters are named as the backend names
+ * them (num_frames). These pspecs are never installed on a class or in a pool, so the
+ * canonical form is never needed: put the backend's own (interned) name back. */
+static GParamSpec *
+keep_backend_name (GParamSpec *pspec,
+                   const char *name)
+{
+  pspec->name = g_intern_string (name);
+  return g_param_spec_ref_sink (pspec);
+}
 
 /* Labels and tooltips are the backend classes' static strings; names are interned. */
 GParamSpec *
@@ -37,8 +50,9 @@ dly_param_int (const char *name,
                gint64      maximum,
                gint64      default_value)
 {
-  return g_param_spec_ref_sink (g_param_spec_int64 (name, label, tooltip, minimum, maximum,
-                                                    default_value, PARAM_FLAGS));
+  return keep_backend_name (g_param_spec_int64 (name, label, tooltip, minimum, maximum,
+                                                default_value, PARAM_FLAGS),
+                            name);
 }
 
 GParamSpec *
@@ -49,8 +63,9 @@ dly_param_double (const char *name,
                   double      maximum,
                   double      default_value)
 {
-  return g_param_spec_ref_sink (g_param_spec_double (name, label, tooltip, minimum, maximum,
-                                                     default_value, PARAM_FLAGS));
+  return keep_backend_name (g_param_spec_double (name, label, tooltip, minimum, maximum,
+                                                 default_value, PARAM_FLAGS),
+                            name);
 }
 
 GParamSpec *
@@ -59,8 +74,9 @@ dly_param_boolean (const char *name,
                    const char *tooltip,
                    gboolean    default_value)
 {
-  return g_param_spec_ref_sink (g_param_spec_boolean (name, label, tooltip, default_value,
-                                                      PARAM_FLAGS));
+  return keep_backend_name (g_param_spec_boolean (name, label, tooltip, default_value,
+                                                  PARAM_FLAGS),
+                            name);
 }
 
 GParamSpec *
@@ -69,8 +85,9 @@ dly_param_string (const char *name,
                   const char *tooltip,
                   const char *default_value)
 {
-  return g_param_spec_ref_sink (g_param_spec_string (name, label, tooltip, default_value,
-                                                     PARAM_FLAGS));
+  return keep_backend_name (g_param_spec_string (name, label, tooltip, default_value,
+                                                 PARAM_FLAGS),
+                            name);
 }
 
 GParamSpec *
