@@ -414,6 +414,7 @@ on_ledger_opened (GObject      *source,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable;
   GError *error = NULL;
 
   if (!dly_ledger_open_finish (DLY_LEDGER (source), result, &error))
@@ -421,8 +422,8 @@ on_ledger_opened (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  dly_ledger_load_async (DLY_LEDGER (source), g_task_get_cancellable (task), on_history_loaded,
-                         g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);   /* before the steal: argument order is unspecified */
+  dly_ledger_load_async (DLY_LEDGER (source), cancellable, on_history_loaded, g_steal_pointer (&task));
 }
 
 void
