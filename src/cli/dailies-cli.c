@@ -22,7 +22,7 @@ static const DlyCliCommand commands[] = {
     N_("Generate one take and write the video"), dly_cli_generate },
   { "wait", N_("JOB_ID"),
     N_("Wait for a job of the ledger and write its output"), dly_cli_wait },
-  { "resume", "",
+  { "resume", N_("[--json]"),
     N_("Resume every unfinished job of the ledger, wait for all"), dly_cli_resume },
   { "jobs", N_("[--json]"),
     N_("The ledger, newest first"), dly_cli_jobs },
@@ -91,7 +91,8 @@ main (int   argc,
           char *saved = argv[1];
           int code;
 
-          /* The subcommand sees itself as argv[0], so its --help reads naturally. */
+          /* The subcommand sees itself as the program, so its --help reads naturally. */
+          g_set_prgname (prgname);
           argv[1] = prgname;
           code = commands[i].run (argc - 1, argv + 1);
           argv[1] = saved;

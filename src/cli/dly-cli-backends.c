@@ -291,8 +291,8 @@ dly_cli_backends (int    argc,
 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-    _("Lists the backend dialects and their parameters: name, type, range or choices, default, "
-      "unit and rules. These are the names --set takes."));
+    _("Lists the backend dialects and their parameters: name, type, range or\n"
+      "choices, default, unit and rules. These are the names --set takes."));
   g_option_context_set_description (context, dly_cli_exit_codes_help ());
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!dly_cli_parse_options (context, &argc, &argv))

@@ -267,11 +267,12 @@ dly_cli_generate (int    argc,
       "    [--negative-prompt TEXT] [--image PATH|URL] [--audio PATH|URL] [--lora URL[:SCALE]]...\n"
       "    [--set NAME=VALUE]... [--api-key-env VAR] --output FILE [--json] [--detach]"));
   description = g_strdup_printf ("%s\n\n%s",
-    _("--set takes the backend's own parameter names and is checked against them before "
-      "anything is sent;\n`dailies-cli backends` lists them. Progress goes to stderr. "
-      "The job is kept in the ledger:\nwith --detach, or after Ctrl+C, "
-      "`dailies-cli wait JOB_ID` finishes it later. Ctrl+C never\ncancels the remote job; "
-      "`dailies-cli cancel JOB_ID` does."),
+    _("--set takes the backend's own parameter names and is checked against them\n"
+      "before anything is sent; `dailies-cli backends` lists them. Progress goes to\n"
+      "stderr. The job is kept in the ledger: with --detach, or after Ctrl+C,\n"
+      "`dailies-cli wait JOB_ID` finishes it later. Ctrl+C never cancels the remote\n"
+      "job; `dailies-cli cancel JOB_ID` does. With --detach, stdout is the job id\n"
+      "alone (or its record with --json)."),
     dly_cli_exit_codes_help ());
   g_option_context_set_description (context, description);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);

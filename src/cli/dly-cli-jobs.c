@@ -96,9 +96,10 @@ dly_cli_wait (int    argc,
   int code = DLY_CLI_EXIT_OK;
 
   context = new_context (N_("JOB_ID"),
-                         _("Waits for a job of the ledger and writes its video to the --output "
-                           "path given when it was submitted. A job that was never sent is sent "
-                           "now; one that may have been sent without an id coming back is not."),
+                         _("Waits for a job of the ledger and writes its video to the --output path\n"
+                           "given when it was submitted. JOB_ID may be a unique prefix. A job that\n"
+                           "was never sent is sent now; one that may have been sent without an id\n"
+                           "coming back is not."),
                          _("Ctrl+C leaves the job running; wait again to pick it up."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!dly_cli_parse_options (context, &argc, &argv))
@@ -144,13 +145,12 @@ dly_cli_resume (int    argc,
   int code = DLY_CLI_EXIT_OK;
 
   context = new_context (NULL,
-                         _("Resumes every unfinished job of the ledger and waits for all of them. "
-                           "Jobs with a remote id are polled again and their videos downloaded "
-                           "to their --output paths; jobs never sent are sent; a job whose "
-                           "submission may have reached the backend without an id coming back "
-                           "becomes “unknown” and is not resubmitted."),
-                         _("With several jobs, the exit status is theirs when they all agree, "
-                           "else 1."));
+                         _("Resumes every unfinished job of the ledger and waits for all of them.\n"
+                           "Jobs with a remote id are polled again and their videos downloaded to\n"
+                           "their --output paths; jobs never sent are sent; a job whose submission\n"
+                           "may have reached the backend without an id coming back becomes\n"
+                           "“unknown” and is not resubmitted."),
+                         _("With several jobs, the exit status is theirs when they all agree, else 1."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!dly_cli_parse_options (context, &argc, &argv))
     return DLY_CLI_EXIT_INVALID;
@@ -297,9 +297,9 @@ dly_cli_jobs (int    argc,
   int code = DLY_CLI_EXIT_OK;
 
   context = new_context (NULL,
-                         _("Lists the jobs of the ledger, newest first: id, state, age, backend, "
-                           "the start of the prompt and the output file. The ledger is shared "
-                           "with the Dailies app and lives under $XDG_DATA_HOME/dailies/."),
+                         _("Lists the jobs of the ledger, newest first: id, state, age, backend, the\n"
+                           "start of the prompt and the output file. The ledger is shared with the\n"
+                           "Dailies app and lives under $XDG_DATA_HOME/dailies/."),
                          NULL);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!dly_cli_parse_options (context, &argc, &argv))
@@ -398,12 +398,12 @@ dly_cli_cancel (int    argc,
   int code = DLY_CLI_EXIT_OK;
 
   context = new_context (N_("JOB_ID"),
-                         _("Cancels a job of the ledger, wherever it runs: on the backend where "
-                           "the dialect has a cancel request, and in the ledger, so that the "
-                           "process waiting for it (generate, wait, the app) stops and reports "
-                           "it cancelled. Exits 0 once the job is cancelled."),
-                         _("A backend without a cancel request may still finish the job; it is "
-                           "then not downloaded."));
+                         _("Cancels a job of the ledger, wherever it runs: on the backend where the\n"
+                           "dialect has a cancel request, and in the ledger, so that the process\n"
+                           "waiting for it (generate, wait, the app) stops and reports it\n"
+                           "cancelled. Exits 0 once the job is cancelled."),
+                         _("A backend without a cancel request may still finish the job; it is then\n"
+                           "not downloaded."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!dly_cli_parse_options (context, &argc, &argv))
     return DLY_CLI_EXIT_INVALID;
