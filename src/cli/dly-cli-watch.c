@@ -29,6 +29,7 @@ typedef struct
   gboolean     not_picked_up;  /* the engine could not make a backend for it */
   gboolean     checking;       /* a ledger read is in flight */
   guint        retry_source;
+  guint        message_source;
   guint        n_tries;
   gulong       notify_handler;
 } WatchEntry;
@@ -59,6 +60,7 @@ watch_entry_free (gpointer data)
   WatchEntry *entry = data;
 
   g_clear_handle_id (&entry->retry_source, g_source_remove);
+  g_clear_handle_id (&entry->message_source, g_source_remove);
   g_clear_signal_handler (&entry->notify_handler, entry->job);
   g_clear_object (&entry->job);
   g_free (entry->short_id);
@@ -110,6 +112,7 @@ entry_done (WatchEntry *entry)
     return;
   entry->done = TRUE;
   g_clear_handle_id (&entry->retry_source, g_source_remove);
+  g_clear_handle_id (&entry->message_source, g_source_remove);
   g_clear_signal_handler (&entry->notify_handler, entry->job);
 
   g_assert (watch->n_pending > 0);
@@ -268,6 +271,24 @@ entry_check (WatchEntry *entry)
                              NULL, ledger_read_cb, entry);
 }
 
+static gboolean
+print_message_cb (gpointer user_data)
+{
+  WatchEntry *entry = user_data;
+  const char *message = dly_job_get_message (entry->job);
+
+  entry->message_source = 0;
+  if (entry->done || dly_job_is_finished (entry->job))
+    return G_SOURCE_REMOVE;
+  if (message != NULL && *message != '\0' && g_strcmp0 (message, entry->last_message) != 0)
+    {
+      emit (entry->watch, FALSE, "%s %s", entry->short_id, message);
+      g_free (entry->last_message);
+      entry->last_message = g_strdup (message);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 print_changes (WatchEntry *entry)
 {
@@ -297,12 +318,11 @@ print_changes (WatchEntry *entry)
       entry->last_remote_id = g_strdup (remote_id);
     }
 
-  if (message != NULL && *message != '\0' && g_strcmp0 (message, entry->last_message) != 0)
-    {
-      emit (watch, FALSE, "%s %s", entry->short_id, message);
-      g_free (entry->last_message);
-      entry->last_message = g_strdup (message);
-    }
+  /* The engine sets a failure's message just before the final state: wait for the state
+   * to settle, so that the outcome line says it once. */
+  if (message != NULL && *message != '\0' && g_strcmp0 (message, entry->last_message) != 0
+      && entry->message_source == 0)
+    entry->message_source = g_idle_add (print_message_cb, entry);
 
   if (progress >= 0)
     {
