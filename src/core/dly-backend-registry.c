@@ -5,12 +5,14 @@
 #include <glib/gi18n-lib.h>
 
 #include "dly-backend.h"
+#include "dly-backend-ltxv-task.h"
 #include "dly-error.h"
 
 typedef GType (*GetTypeFunc) (void);
 
 /* Declared here rather than including every subclass header: the registry only needs types. */
 static const GetTypeFunc backend_types[] = {
+  dly_backend_ltxv_task_get_type,
   NULL,
 };
 
