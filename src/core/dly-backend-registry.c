@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dly-backend.h"
+#include "dly-backend-ltx2-server.h"
 #include "dly-backend-ltxv-task.h"
 #include "dly-error.h"
 
@@ -13,6 +14,7 @@ typedef GType (*GetTypeFunc) (void);
 /* Declared here rather than including every subclass header: the registry only needs types. */
 static const GetTypeFunc backend_types[] = {
   dly_backend_ltxv_task_get_type,
+  dly_backend_ltx2_server_get_type,
   NULL,
 };
 
