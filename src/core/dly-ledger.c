@@ -11,14 +11,22 @@
 
 #define SCHEMA_VERSION 1
 
+/* What the worker thread uses. It has its own reference count because the ledger may be
+ * disposed on the worker thread itself (when a task's last reference drops there). */
+typedef struct
+{
+  gatomicrefcount ref_count;
+  char           *path;
+  GAsyncQueue    *queue;   /* of Work */
+  sqlite3        *db;      /* touched only by the worker thread */
+} Worker;
+
 struct _DlyLedger
 {
-  GObject      parent_instance;
+  GObject  parent_instance;
 
-  char        *path;
-  GThread     *thread;
-  GAsyncQueue *queue;   /* of Work; the worker owns the database */
-  sqlite3     *db;      /* touched only by the worker thread */
+  Worker  *worker;
+  GThread *thread;
 };
 
 G_DEFINE_FINAL_TYPE (DlyLedger, dly_ledger, G_TYPE_OBJECT)
@@ -152,7 +160,7 @@ exec_sql (sqlite3    *db,
 }
 
 static gboolean
-worker_open (DlyLedger *self,
+worker_open (Worker    *self,
              GError   **error)
 {
   g_autofree char *dir = g_path_get_dirname (self->path);
@@ -238,7 +246,7 @@ bind_text (sqlite3_stmt *stmt,
 }
 
 static gboolean
-worker_save (DlyLedger      *self,
+worker_save (Worker         *self,
              const Snapshot *s,
              GError        **error)
 {
@@ -283,7 +291,7 @@ worker_save (DlyLedger      *self,
 
 /* Returns 1 if moved, 0 if the row was not in @from, -1 on error. */
 static int
-worker_transition (DlyLedger      *self,
+worker_transition (Worker         *self,
                    const Snapshot *s,
                    const char     *from,
                    GError        **error)
@@ -365,7 +373,7 @@ job_from_row (sqlite3_stmt *stmt)
 }
 
 static GPtrArray *
-worker_load (DlyLedger  *self,
+worker_load (Worker     *self,
              const char *id,
              GError    **error)
 {
@@ -398,7 +406,7 @@ worker_load (DlyLedger  *self,
 }
 
 static gboolean
-worker_remove (DlyLedger  *self,
+worker_remove (Worker     *self,
                const char *id,
                GError    **error)
 {
@@ -415,10 +423,28 @@ worker_remove (DlyLedger  *self,
   return ok;
 }
 
+static Worker *
+worker_ref (Worker *worker)
+{
+  g_atomic_ref_count_inc (&worker->ref_count);
+  return worker;
+}
+
+static void
+worker_unref (Worker *worker)
+{
+  if (!g_atomic_ref_count_dec (&worker->ref_count))
+    return;
+  g_clear_pointer (&worker->db, sqlite3_close);
+  g_async_queue_unref (worker->queue);
+  g_free (worker->path);
+  g_free (worker);
+}
+
 static gpointer
 worker_main (gpointer data)
 {
-  DlyLedger *self = data;
+  Worker *self = data;
 
   for (;;)
     {
@@ -487,6 +513,7 @@ worker_main (gpointer data)
     }
 
   g_clear_pointer (&self->db, sqlite3_close);
+  worker_unref (self);
   return NULL;
 }
 
@@ -503,8 +530,11 @@ dly_ledger_dispose (GObject *object)
 
       /* Work queued before this still completes: the queue is FIFO. */
       quit->kind = WORK_QUIT;
-      g_async_queue_push (self->queue, quit);
-      g_thread_join (g_steal_pointer (&self->thread));
+      g_async_queue_push (self->worker->queue, quit);
+      if (g_thread_self () == self->thread)
+        g_thread_unref (g_steal_pointer (&self->thread));
+      else
+        g_thread_join (g_steal_pointer (&self->thread));
     }
 
   G_OBJECT_CLASS (dly_ledger_parent_class)->dispose (object);
@@ -515,8 +545,7 @@ dly_ledger_finalize (GObject *object)
 {
   DlyLedger *self = DLY_LEDGER (object);
 
-  g_clear_pointer (&self->queue, g_async_queue_unref);
-  g_free (self->path);
+  g_clear_pointer (&self->worker, worker_unref);
 
   G_OBJECT_CLASS (dly_ledger_parent_class)->finalize (object);
 }
@@ -533,7 +562,9 @@ dly_ledger_class_init (DlyLedgerClass *klass)
 static void
 dly_ledger_init (DlyLedger *self)
 {
-  self->queue = g_async_queue_new ();
+  self->worker = g_new0 (Worker, 1);
+  g_atomic_ref_count_init (&self->worker->ref_count);
+  self->worker->queue = g_async_queue_new ();
 }
 
 char *
@@ -547,7 +578,7 @@ dly_ledger_new (const char *path)
 {
   DlyLedger *self = g_object_new (DLY_TYPE_LEDGER, NULL);
 
-  self->path = path ? g_strdup (path) : dly_ledger_get_default_path ();
+  self->worker->path = path ? g_strdup (path) : dly_ledger_get_default_path ();
   return self;
 }
 
@@ -555,7 +586,7 @@ const char *
 dly_ledger_get_path (DlyLedger *self)
 {
   g_return_val_if_fail (DLY_IS_LEDGER (self), NULL);
-  return self->path;
+  return self->worker->path;
 }
 
 static void
@@ -564,8 +595,8 @@ queue_work (DlyLedger *self,
 {
   /* The thread starts with the first piece of work, so merely creating a ledger is free. */
   if (self->thread == NULL)
-    self->thread = g_thread_new ("dailies-ledger", worker_main, self);
-  g_async_queue_push (self->queue, work);
+    self->thread = g_thread_new ("dailies-ledger", worker_main, worker_ref (self->worker));
+  g_async_queue_push (self->worker->queue, work);
 }
 
 static Work *
