@@ -157,10 +157,11 @@ complete (GTask *task)
 
   if (download->expected > 0 && download->received != download->expected)
     {
+      g_autofree char *got = g_format_size_full (download->received, G_FORMAT_SIZE_LONG_FORMAT);
+      g_autofree char *want = g_format_size_full (download->expected, G_FORMAT_SIZE_LONG_FORMAT);
+
       fail (task, g_error_new (DLY_ERROR, DLY_ERROR_TRANSIENT,
-                               _("The video arrived incomplete (%" G_GOFFSET_FORMAT " of %"
-                                 G_GOFFSET_FORMAT " bytes)"),
-                               download->received, download->expected));
+                               _("The video arrived incomplete (%s of %s)"), got, want));
       return;
     }
   if (!download->checked_header)
@@ -241,10 +242,11 @@ on_read (GObject      *source,
   download->received += size;
   if (download->received > download->max_bytes)
     {
+      g_autofree char *limit = g_format_size (download->max_bytes);
+
       fail (task, g_error_new (DLY_ERROR, DLY_ERROR_RESULT,
-                               _("The video is larger than the limit of %" G_GOFFSET_FORMAT
-                                 " MB; the download was stopped"),
-                               download->max_bytes / (1024 * 1024)));
+                               _("The video is larger than the limit of %s; the download was stopped"),
+                               limit));
       return;
     }
   if (download->progress != NULL)

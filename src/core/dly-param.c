@@ -472,6 +472,9 @@ dly_param_validate (GParamSpec   *pspec,
       guint n_choices = 0;
       const gint64 *choices = dly_param_get_int_choices (pspec, &n_choices);
 
+      /* Numbers are formatted first: translators cannot handle G_GINT64_FORMAT. */
+      g_autofree char *got = g_strdup_printf ("%" G_GINT64_FORMAT, number);
+
       if (choices != NULL)
         {
           gboolean found = FALSE;
@@ -483,36 +486,38 @@ dly_param_validate (GParamSpec   *pspec,
               g_autofree char *rules = dly_param_describe_rules (pspec);
 
               g_set_error (error, DLY_ERROR, DLY_ERROR_INVALID_INPUT,
-                           _("%s must be %s, not %" G_GINT64_FORMAT), name, rules, number);
+                           _("%s must be %s, not %s"), name, rules, got);
               return FALSE;
             }
         }
       if (number < ispec->minimum || number > ispec->maximum)
         {
+          g_autofree char *lo = g_strdup_printf ("%" G_GINT64_FORMAT, ispec->minimum);
+          g_autofree char *hi = g_strdup_printf ("%" G_GINT64_FORMAT, ispec->maximum);
+
           g_set_error (error, DLY_ERROR, DLY_ERROR_INVALID_INPUT,
-                       _("%s must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT
-                         ", not %" G_GINT64_FORMAT),
-                       name, ispec->minimum, ispec->maximum, number);
+                       _("%s must be between %s and %s, not %s"), name, lo, hi, got);
           return FALSE;
         }
       if (multiple > 1 && number % multiple != 0)
         {
           gint64 lower = number - number % multiple;
+          g_autofree char *below = g_strdup_printf ("%" G_GINT64_FORMAT, lower);
+          g_autofree char *above = g_strdup_printf ("%" G_GINT64_FORMAT, lower + multiple);
 
           g_set_error (error, DLY_ERROR, DLY_ERROR_INVALID_INPUT,
-                       _("%s must be a multiple of %u: %" G_GINT64_FORMAT " is not; try %"
-                         G_GINT64_FORMAT " or %" G_GINT64_FORMAT),
-                       name, multiple, number, lower, lower + multiple);
+                       _("%s must be a multiple of %u: %s is not; try %s or %s"),
+                       name, multiple, got, below, above);
           return FALSE;
         }
       if (dly_param_is_frame_count (pspec) && (number - 1) % 8 != 0)
         {
           gint64 lower = ((number - 1) / 8) * 8 + 1;
+          g_autofree char *below = g_strdup_printf ("%" G_GINT64_FORMAT, lower);
+          g_autofree char *above = g_strdup_printf ("%" G_GINT64_FORMAT, lower + 8);
 
           g_set_error (error, DLY_ERROR, DLY_ERROR_INVALID_INPUT,
-                       _("%s must be 8k+1 frames: %" G_GINT64_FORMAT " is not; try %"
-                         G_GINT64_FORMAT " or %" G_GINT64_FORMAT),
-                       name, number, lower, lower + 8);
+                       _("%s must be 8k+1 frames: %s is not; try %s or %s"), name, got, below, above);
           return FALSE;
         }
     }
