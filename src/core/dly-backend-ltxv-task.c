@@ -132,7 +132,8 @@ dly_backend_ltxv_task_parse_submit (DlyBackend  *self,
   object = dly_backend_parse_json_object (body, NULL);
   if (object == NULL || (task_id = dly_selfhosted_get_task_id (object)) == NULL)
     {
-      g_autofree char *text = object ? dly_selfhosted_object_to_text (object) : dly_selfhosted_body_start (body);
+      g_autofree char *text = object ? dly_selfhosted_object_to_text (object)
+                                     : dly_selfhosted_body_start (body);
 
       g_set_error (error, DLY_ERROR, DLY_ERROR_UNKNOWN_SUBMISSION,
                    _("%s accepted the submission (HTTP %u) but its answer has no task_id: “%s”. "
