@@ -544,8 +544,8 @@ schedule (Runner     *runner,
           void      (*step) (Runner *))
 {
   g_clear_handle_id (&runner->timer_id, g_source_remove);
-  runner->timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, (GSourceFunc) (void (*) (void)) step,
-                                         runner, NULL);
+  /* One-shot: a void step cast to GSourceFunc returned garbage, and a non-zero one repeated it. */
+  runner->timer_id = g_timeout_add_once (delay_ms, (GSourceOnceFunc) (void (*) (void)) step, runner);
 }
 
 static gboolean
