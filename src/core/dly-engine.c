@@ -69,7 +69,7 @@ typedef struct
 typedef struct
 {
   gatomicrefcount  ref_count;
-  DlyEngine       *engine;        /* borrowed: the engine finishes every runner before it goes */
+  DlyEngine       *engine;        /* weak: a ledger write may complete after the engine is gone */
   DlyJob          *job;
   DlyBackend      *backend;
   GCancellable    *cancellable;
@@ -101,6 +101,7 @@ runner_unref (Runner *runner)
   if (!g_atomic_ref_count_dec (&runner->ref_count))
     return;
   g_clear_handle_id (&runner->timer_id, g_source_remove);
+  g_clear_weak_pointer (&runner->engine);
   g_clear_object (&runner->job);
   g_clear_object (&runner->backend);
   g_clear_object (&runner->cancellable);
@@ -118,7 +119,7 @@ runner_new (DlyEngine  *self,
   Runner *runner = g_new0 (Runner, 1);
 
   g_atomic_ref_count_init (&runner->ref_count);
-  runner->engine = self;
+  g_set_weak_pointer (&runner->engine, self);
   runner->job = g_object_ref (job);
   runner->backend = backend ? g_object_ref (backend) : NULL;
   runner->cancellable = g_cancellable_new ();
@@ -618,7 +619,8 @@ on_finish_saved (GObject      *source,
 
   if (!dly_ledger_save_finish (DLY_LEDGER (source), result, &error))
     g_warning ("Could not record the end of job %s: %s", dly_job_get_id (runner->job), error->message);
-  g_signal_emit (runner->engine, signals[JOB_FINISHED], 0, runner->job);
+  if (runner->engine != NULL)
+    g_signal_emit (runner->engine, signals[JOB_FINISHED], 0, runner->job);
 }
 
 static void
