@@ -5,8 +5,11 @@
 #include <glib/gi18n-lib.h>
 
 #include "dly-backend.h"
+#include "dly-backend-apixo.h"
 #include "dly-backend-ltx2-server.h"
 #include "dly-backend-ltxv-task.h"
+#include "dly-backend-runpod.h"
+#include "dly-backend-segmind.h"
 #include "dly-error.h"
 
 typedef GType (*GetTypeFunc) (void);
@@ -15,6 +18,9 @@ typedef GType (*GetTypeFunc) (void);
 static const GetTypeFunc backend_types[] = {
   dly_backend_ltxv_task_get_type,
   dly_backend_ltx2_server_get_type,
+  dly_backend_apixo_get_type,
+  dly_backend_runpod_get_type,
+  dly_backend_segmind_get_type,
   NULL,
 };
 
