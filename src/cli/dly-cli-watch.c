@@ -14,6 +14,8 @@
 #define LEDGER_MAX_TRIES 100
 /* Without a terminal, progress is printed in steps so that logs stay short. */
 #define PROGRESS_STEP_PERCENT 10
+/* How often we check that the engine still drives the jobs we wait for. */
+#define WATCHDOG_SECONDS 1
 
 typedef struct
 {
@@ -26,7 +28,7 @@ typedef struct
   char        *last_remote_id;
   gboolean     done;
   gboolean     restarting;     /* resumed from a finished state: that state is not the end */
-  gboolean     not_picked_up;  /* the engine could not make a backend for it */
+  int          forced_code;    /* the engine could not make its backend, or let it go; else -1 */
   gboolean     checking;       /* a ledger read is in flight */
   guint        retry_source;
   guint        message_source;
@@ -49,6 +51,7 @@ struct _DlyCliWatch
   guint         n_pending;
   guint         sigint_source;
   guint         sigterm_source;
+  guint         watchdog_source;
   gulong        finished_handler;
 };
 
@@ -371,12 +374,40 @@ on_engine_job_finished_cb (DlyEngine   *engine,
 
           dly_cli_printerr (_("Cannot pick up job %s: %s"), entry->short_id,
                             message != NULL ? message : _("no backend for it"));
-          entry->not_picked_up = TRUE;
+          entry->forced_code = DLY_CLI_EXIT_INVALID;   /* nothing was sent */
           entry_done (entry);
           continue;
         }
       entry_check (entry);
     }
+}
+
+/* The engine lets a job go without finishing it when another process claimed its submit
+ * first. Nothing more will happen to it here: say so rather than wait forever. */
+static gboolean
+on_watchdog_cb (gpointer user_data)
+{
+  DlyCliWatch *watch = user_data;
+
+  if (dly_engine_get_n_active (watch->engine) > 0)
+    return G_SOURCE_CONTINUE;
+
+  for (guint i = 0; i < watch->entries->len; i++)
+    {
+      WatchEntry *entry = g_ptr_array_index (watch->entries, i);
+
+      if (entry->done || entry->checking || entry->retry_source != 0
+          || (dly_job_is_finished (entry->job) && !entry->restarting))
+        continue;
+      dly_cli_printerr (_("Job %s is no longer followed by this process (%s); "
+                          "`dailies-cli jobs` shows where it stands"),
+                        entry->short_id,
+                        dly_job_get_message (entry->job) ? dly_job_get_message (entry->job)
+                                                         : _("no reason given"));
+      entry->forced_code = DLY_CLI_EXIT_FAILED;
+      entry_done (entry);
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -437,6 +468,7 @@ dly_cli_watch_add (DlyCliWatch *watch,
   WatchEntry *entry = g_new0 (WatchEntry, 1);
 
   entry->restarting = restarting;
+  entry->forced_code = -1;
   entry->watch = watch;
   entry->job = g_object_ref (job);
   entry->short_id = dly_cli_short_id (dly_job_get_id (job));
@@ -457,6 +489,7 @@ dly_cli_watch_run (DlyCliWatch *watch)
 
   watch->sigint_source = g_unix_signal_add (SIGINT, on_signal_cb, watch);
   watch->sigterm_source = g_unix_signal_add (SIGTERM, on_signal_cb, watch);
+  watch->watchdog_source = g_timeout_add_seconds (WATCHDOG_SECONDS, on_watchdog_cb, watch);
 
   for (guint i = 0; i < watch->entries->len; i++)
     {
@@ -471,6 +504,7 @@ dly_cli_watch_run (DlyCliWatch *watch)
 
   g_clear_handle_id (&watch->sigint_source, g_source_remove);
   g_clear_handle_id (&watch->sigterm_source, g_source_remove);
+  g_clear_handle_id (&watch->watchdog_source, g_source_remove);
 
   if (watch->json && json_array_get_length (watch->records) > 0)
     {
@@ -499,8 +533,8 @@ dly_cli_watch_run (DlyCliWatch *watch)
 
       if (!entry->done)
         continue;
-      if (entry->not_picked_up)
-        entry_code = DLY_CLI_EXIT_INVALID;
+      if (entry->forced_code >= 0)
+        entry_code = entry->forced_code;
       else if (!dly_job_is_finished (entry->job))
         continue;   /* detached: submitted fine */
       else
@@ -530,6 +564,7 @@ dly_cli_watch_free (DlyCliWatch *watch)
 {
   g_clear_handle_id (&watch->sigint_source, g_source_remove);
   g_clear_handle_id (&watch->sigterm_source, g_source_remove);
+  g_clear_handle_id (&watch->watchdog_source, g_source_remove);
   g_clear_signal_handler (&watch->finished_handler, watch->engine);
   g_clear_pointer (&watch->entries, g_ptr_array_unref);
   g_clear_pointer (&watch->records, json_array_unref);
