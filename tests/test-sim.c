@@ -1560,7 +1560,11 @@ test_http_bursts (Fixture       *f,
       if (expected[i] == 503)
         g_assert_cmpstr (header_of (reply, "Retry-After"), ==, "2");
       else if (expected[i] == 429)
-        g_assert_cmpstr (header_of (reply, "Retry-After"), ==, "5");
+        {
+          g_assert_cmpstr (header_of (reply, "Retry-After"), ==, "5");
+          g_assert_cmpstr (soup_message_get_reason_phrase (reply->msg), ==,
+                           "Too Many Requests");
+        }
       if (expected[i] != 200)
         g_assert_nonnull (json_object_get_string_member (json_of (reply), "detail"));
     }

@@ -53,6 +53,25 @@ dly_sim_unpause (SoupServerMessage *msg)
 
 /* --- replies ---------------------------------------------------------------------------- */
 
+const char *
+dly_sim_status_phrase (guint status)
+{
+  const char *phrase;
+
+  /* libsoup 3.2 has no phrase for 429 and would send "Unknown Error". */
+  if (status == 429)
+    return "Too Many Requests";
+  phrase = soup_status_get_phrase (status);
+  return phrase != NULL && !g_str_equal (phrase, "Unknown Error") ? phrase : "Error";
+}
+
+static void
+set_status (SoupServerMessage *msg,
+            guint              status)
+{
+  soup_server_message_set_status (msg, status, dly_sim_status_phrase (status));
+}
+
 static char *
 object_to_text (JsonObject *object)
 {
@@ -69,7 +88,7 @@ dly_sim_reply_object (SoupServerMessage *msg,
 {
   char *text = object_to_text (object);
 
-  soup_server_message_set_status (msg, status, NULL);
+  set_status (msg, status);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text,
                                     strlen (text));
 }
@@ -83,7 +102,7 @@ dly_sim_reply_malformed (SoupServerMessage *msg,
   gsize length = strlen (text);
 
   /* Cut inside the document, as a proxy that drops a connection mid-body would. */
-  soup_server_message_set_status (msg, status, NULL);
+  set_status (msg, status);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text,
                                     MAX (1, length / 2));
 }

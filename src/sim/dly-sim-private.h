@@ -112,6 +112,8 @@ GList          *dly_sim_list_jobs           (DlySim          *self,
 void        dly_sim_pause             (SoupServerMessage *msg);
 gboolean    dly_sim_unpause           (SoupServerMessage *msg);
 
+/* The reason phrase for @status, including those libsoup 3.2 does not know. */
+const char *dly_sim_status_phrase     (guint              status);
 /* Take ownership of @object. */
 void        dly_sim_reply_object      (SoupServerMessage *msg,
                                        guint              status,

@@ -1561,9 +1561,7 @@ reply_injected (DlySim            *self,
                 const HttpBurst   *burst)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  const char *reason = soup_status_get_phrase (burst->status);
-
-  dly_sim_reply_error (msg, dialect, burst->status, reason ? reason : "Injected error");
+  dly_sim_reply_error (msg, dialect, burst->status, dly_sim_status_phrase (burst->status));
 
   if (burst->retry_after > 0)
     {
