@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dly-cli.h"
+#include "dly-cli-profiles.h"
 
 typedef struct
 {
@@ -30,6 +31,8 @@ static const DlyCliCommand commands[] = {
     N_("Cancel a job, wherever it runs"), dly_cli_cancel },
   { "backends", N_("[--json]"),
     N_("Dialects and their parameters"), dly_cli_backends },
+  { "profiles", N_("list|add|remove|test …"),
+    N_("Saved backends and their keys"), dly_cli_profiles },
 };
 
 static void
