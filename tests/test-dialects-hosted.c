@@ -1658,6 +1658,20 @@ test_segmind_errors (Fixture       *fx,
   g_assert_error (error, DLY_ERROR, DLY_ERROR_TRANSIENT);
   g_assert_cmpuint (dly_error_get_retry_after (error), ==, 30000);
   g_clear_error (&error);
+  /* As Segmind's gateway sends it: the moment the limit resets. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) reset = g_date_time_add_seconds (now, 20);
+    g_autofree char *text = g_date_time_format (reset, "%Y-%m-%dT%H:%M:%SZ");
+
+    respond (fx, 429, "application/json", "{\"error\":\"Too many requests\"}");
+    respond_header (fx, "x-rate-limit-reset-at-utc", text);
+    status = run_submit (fx, request, &error);
+    g_assert_error (error, DLY_ERROR, DLY_ERROR_TRANSIENT);
+    g_assert_cmpuint (dly_error_get_retry_after (error), >, 15000);
+    g_assert_cmpuint (dly_error_get_retry_after (error), <=, 20000);
+    g_clear_error (&error);
+  }
 
   /* JSON under 200: an error, a URL, base64, or nothing usable. */
   respond_json (fx, "{\"error\":\"NSFW content detected\"}");

@@ -750,9 +750,10 @@ parse_retry_after (SoupMessage *message)
   {
     g_autoptr(GDateTime) when = soup_date_time_new_from_http_string (value);
     g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
 
     if (when == NULL)
-      when = g_date_time_new_from_iso8601 (value, g_time_zone_new_utc ());
+      when = g_date_time_new_from_iso8601 (value, utc);
     if (when != NULL)
       {
         GTimeSpan delta = g_date_time_difference (when, now);
