@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <gst/gst.h>
 #include <gst/pbutils/pbutils.h>
 
@@ -79,19 +80,20 @@ translate_error (const GError *error,
       || g_error_matches (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ)
       || g_error_matches (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ))
     return g_error_new (DLY_PLAYER_ERROR, DLY_PLAYER_ERROR_NOT_FOUND,
-                        "Could not open “%s”: %s", name, error->message);
+                        _("Could not open “%s”: %s"), name, error->message);
 
   if (g_error_matches (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN)
       || g_error_matches (error, GST_STREAM_ERROR, GST_STREAM_ERROR_CODEC_NOT_FOUND))
     return g_error_new (DLY_PLAYER_ERROR, DLY_PLAYER_ERROR_MISSING_CODEC,
-                        "“%s” needs a decoder that is not installed: %s", name, error->message);
+                        _("“%s” needs a decoder that is not installed: %s"), name,
+                        error->message);
 
   if (error->domain == GST_STREAM_ERROR)
     return g_error_new (DLY_PLAYER_ERROR, DLY_PLAYER_ERROR_NOT_VIDEO,
-                        "“%s” is not a video that can be played: %s", name, error->message);
+                        _("“%s” is not a video that can be played: %s"), name, error->message);
 
   return g_error_new (DLY_PLAYER_ERROR, DLY_PLAYER_ERROR_FAILED,
-                      "Could not read “%s”: %s", name, error->message);
+                      _("Could not read “%s”: %s"), name, error->message);
 }
 
 static void
@@ -186,7 +188,7 @@ load_in_thread (GTask        *task,
       g_autofree char *parse_name = g_file_get_parse_name (file);
 
       g_task_return_new_error (task, DLY_PLAYER_ERROR, DLY_PLAYER_ERROR_NOT_FOUND,
-                               "Could not open “%s”: %s", parse_name, error->message);
+                               _("Could not open “%s”: %s"), parse_name, error->message);
       return;
     }
   g_clear_error (&error);
@@ -210,13 +212,12 @@ load_in_thread (GTask        *task,
       if (info != NULL && gst_discoverer_info_get_result (info) == GST_DISCOVERER_MISSING_PLUGINS)
         {
           g_task_return_new_error (task, DLY_PLAYER_ERROR, DLY_PLAYER_ERROR_MISSING_CODEC,
-                                   "“%s” needs a decoder that is not installed%s%s", self->name,
-                                   error != NULL ? ": " : "", error != NULL ? error->message : "");
+                                   _("“%s” needs a decoder that is not installed"), self->name);
           return;
         }
       if (error == NULL)
         error = g_error_new (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
-                             "GStreamer could not read it");
+                             _("GStreamer could not read it"));
       g_task_return_error (task, translate_error (error, self->name));
       return;
     }
@@ -418,11 +419,12 @@ format_channels (int channels)
     case 0:
       return NULL;
     case 1:
-      return g_strdup ("Mono");
+      return g_strdup (_("Mono"));
     case 2:
-      return g_strdup ("Stereo");
+      return g_strdup (_("Stereo"));
     default:
-      return g_strdup_printf ("%d channels", channels);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d channel", "%d channels", channels),
+                              channels);
     }
 }
 
@@ -454,20 +456,20 @@ dly_media_info_to_rows (DlyMediaInfo *self)
 
   g_return_val_if_fail (DLY_IS_MEDIA_INFO (self), NULL);
 
-  add_row (builder, "Container", g_strdup (self->container));
-  add_row (builder, "Video codec", g_strdup (self->video_codec));
-  add_row (builder, "Resolution", format_size (self));
-  add_row (builder, "Frame rate", format_frame_rate (self));
-  add_row (builder, "Frames",
+  add_row (builder, _("Container"), g_strdup (self->container));
+  add_row (builder, _("Video codec"), g_strdup (self->video_codec));
+  add_row (builder, _("Resolution"), format_size (self));
+  add_row (builder, _("Frame rate"), format_frame_rate (self));
+  add_row (builder, _("Frames"),
            self->frame_count > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, self->frame_count)
                                  : NULL);
-  add_row (builder, "Duration", self->duration > 0 ? format_duration (self->duration) : NULL);
-  add_row (builder, "Audio codec",
-           self->has_audio ? g_strdup (self->audio_codec) : g_strdup ("No audio"));
-  add_row (builder, "Channels",
+  add_row (builder, _("Duration"), self->duration > 0 ? format_duration (self->duration) : NULL);
+  add_row (builder, _("Audio codec"),
+           self->has_audio ? g_strdup (self->audio_codec) : g_strdup (_("No audio")));
+  add_row (builder, _("Channels"),
            self->has_audio ? format_channels (self->channels) : NULL);
-  add_row (builder, "Bitrate", format_bitrate (self->bitrate));
-  add_row (builder, "File size",
+  add_row (builder, _("Bitrate"), format_bitrate (self->bitrate));
+  add_row (builder, _("File size"),
            self->file_size > 0 ? g_format_size (self->file_size) : NULL);
 
   return g_strv_builder_end (builder);
@@ -505,7 +507,7 @@ dly_media_info_describe_difference (DlyMediaInfo *self,
   if (g_strcmp0 (self->video_codec, other->video_codec) != 0 && self->video_codec != NULL)
     g_strv_builder_add (builder, self->video_codec);
   if (self->has_audio != other->has_audio)
-    g_strv_builder_add (builder, self->has_audio ? "with audio" : "no audio");
+    g_strv_builder_add (builder, self->has_audio ? _("with audio") : _("no audio"));
   else if (self->has_audio && g_strcmp0 (self->audio_codec, other->audio_codec) != 0
            && self->audio_codec != NULL)
     g_strv_builder_add (builder, self->audio_codec);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <gio/gio.h>
 #include <gst/app/gstappsink.h>
 #include <gst/audio/audio.h>
@@ -1200,6 +1201,16 @@ dly_player_pump (DlyPlayer *self)
     check_op_done (self);
 }
 
+/* The file's name, as errors show it. */
+static char *
+uri_display_name (const char *uri)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (uri);
+  g_autofree char *basename = g_file_get_basename (file);
+
+  return g_filename_display_name (basename != NULL ? basename : uri);
+}
+
 static void
 clear_open_timeout (DlyPlayer *self)
 {
@@ -1254,12 +1265,11 @@ on_open_timeout_cb (gpointer user_data)
         uri = self->session->sides[i].uri;
         break;
       }
-  path = g_filename_from_uri (uri, NULL, NULL);
+  path = uri_display_name (uri);
 
   fail (self,
         g_error_new (DLY_PLAYER_ERROR, DLY_PLAYER_ERROR_NOT_VIDEO,
-                     "“%s” did not open in time; it may be damaged or incomplete",
-                     path != NULL ? path : uri),
+                     _("“%s” did not open in time; it may be damaged or incomplete"), path),
         "No frame before the open timeout");
 
   return G_SOURCE_REMOVE;
@@ -1299,29 +1309,27 @@ handle_error_message (DlyPlayer  *self,
 
   gst_message_parse_error (message, &gst_error, &debug);
   uri = side_name_for_object (self, GST_MESSAGE_SRC (message));
-  {
-    g_autofree char *path = g_filename_from_uri (uri, NULL, NULL);
-    name = path != NULL ? g_path_get_basename (path) : g_strdup (uri);
-  }
+  name = uri_display_name (uri);
 
   if (g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND)
       || g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ)
       || g_error_matches (gst_error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ))
     error = g_error_new (DLY_PLAYER_ERROR, DLY_PLAYER_ERROR_NOT_FOUND,
-                         "Could not open “%s”: %s", name, gst_error->message);
+                         _("Could not open “%s”: %s"), name, gst_error->message);
   else if (self->missing_plugin != NULL
            || g_error_matches (gst_error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN)
            || g_error_matches (gst_error, GST_STREAM_ERROR, GST_STREAM_ERROR_CODEC_NOT_FOUND))
     error = g_error_new (DLY_PLAYER_ERROR, DLY_PLAYER_ERROR_MISSING_CODEC,
-                         "“%s” needs %s, which is not installed: %s", name,
-                         self->missing_plugin ? self->missing_plugin : "a decoder",
+                         _("“%s” needs %s, which is not installed: %s"), name,
+                         self->missing_plugin ? self->missing_plugin : _("a decoder"),
                          gst_error->message);
   else if (gst_error->domain == GST_STREAM_ERROR)
     error = g_error_new (DLY_PLAYER_ERROR, DLY_PLAYER_ERROR_NOT_VIDEO,
-                         "“%s” is not a video that can be played: %s", name, gst_error->message);
+                         _("“%s” is not a video that can be played: %s"), name,
+                         gst_error->message);
   else
     error = g_error_new (DLY_PLAYER_ERROR, DLY_PLAYER_ERROR_FAILED,
-                         "Playing “%s” failed: %s", name, gst_error->message);
+                         _("Playing “%s” failed: %s"), name, gst_error->message);
 
   fail (self, error, debug);
 }
@@ -1344,11 +1352,10 @@ on_loaded (DlyPlayer *self)
 
       if (!has_video)
         {
-          path = g_filename_from_uri (session->sides[i].uri, NULL, NULL);
+          path = uri_display_name (session->sides[i].uri);
           fail (self,
                 g_error_new (DLY_PLAYER_ERROR, DLY_PLAYER_ERROR_NO_VIDEO,
-                             "“%s” has no video to show",
-                             path ? path : session->sides[i].uri),
+                             _("“%s” has no video to show"), path),
                 NULL);
           return;
         }
