@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "dly-application.h"
+#include "dly-player-window.h"
 #include "dly-window.h"
 
 struct _DlyApplication
@@ -22,6 +23,8 @@ G_DEFINE_FINAL_TYPE (DlyApplication, dly_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry dly_application_options[] = {
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and exit"), NULL },
+  { "play", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("Play a video, or compare it with a second one given after it"), N_("FILE [FILE2]") },
   { NULL }
 };
 
@@ -150,6 +153,33 @@ dly_application_command_line (GApplication            *app,
                               GApplicationCommandLine *cmdline)
 {
   g_auto(GStrv) argv = g_application_command_line_get_arguments (cmdline, NULL);
+  GVariantDict *options = g_application_command_line_get_options_dict (cmdline);
+  g_autofree char *play = NULL;
+
+  /* --play FILE [FILE2]: the second file is the one argument left after GOption. */
+  if (g_variant_dict_lookup (options, "play", "^ay", &play))
+    {
+      g_autoptr(GFile) file_a = g_application_command_line_create_file_for_arg (cmdline, play);
+      g_autoptr(GFile) file_b = NULL;
+      g_autofree char *uri_a = g_file_get_uri (file_a);
+      g_autofree char *uri_b = NULL;
+
+      if (argv[0] != NULL && argv[1] != NULL && argv[2] != NULL)
+        {
+          g_application_command_line_printerr (cmdline,
+                                               _("--play takes one file, or two to compare\n"));
+          return EXIT_FAILURE;
+        }
+      if (argv[0] != NULL && argv[1] != NULL)
+        {
+          file_b = g_application_command_line_create_file_for_arg (cmdline, argv[1]);
+          uri_b = g_file_get_uri (file_b);
+        }
+
+      gtk_window_present (GTK_WINDOW (dly_player_window_new (GTK_APPLICATION (app),
+                                                             uri_a, uri_b)));
+      return EXIT_SUCCESS;
+    }
 
   /* GOption has already taken out the options it knows; argv[0] is the program. */
   if (argv[0] != NULL && argv[1] != NULL)
