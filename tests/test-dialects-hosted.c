@@ -1106,7 +1106,7 @@ test_runpod_class (void)
   g_assert_true (dly_backend_uses_negative_prompt (backend));
 
   assert_choices (backend, "quality_preset", presets, "high");
-  assert_double_range (backend, "duration", 1, 30, 5, TRUE);
+  assert_double_range (backend, "duration", 1, 30, 5, FALSE);
   duration = find_param (backend, "duration");
   g_assert_cmpint (dly_param_get_modes (duration), ==, DLY_MODE_FLAG_AUDIO_GENERATION);
   assert_int_range (backend, "width", 256, 2048, 1280, TRUE);
@@ -1140,9 +1140,7 @@ test_runpod_modes (void)
   g_assert_cmpint (validate_ok (backend, request), ==, DLY_MODE_LIP_SYNC);
 
   dly_request_set_audio (request, NULL);
-  message = validate_error (backend, request);
-  assert_contains (message, "duration");
-  g_free (message);
+  g_assert_cmpint (validate_ok (backend, request), ==, DLY_MODE_AUDIO_GENERATION);
   dly_request_set_param_double (request, "duration", 5.0);
   g_assert_cmpint (validate_ok (backend, request), ==, DLY_MODE_AUDIO_GENERATION);
   dly_request_set_param_double (request, "duration", 30.5);
@@ -1258,6 +1256,19 @@ test_runpod_submit_audio_generation (Fixture       *fx,
   input = json_object_get_object_member (body, "input");
   assert_members (input, fields);
   g_assert_false (json_object_has_member (input, "audio_url"));
+  /* The worker needs a duration and has no default: without one, 5 s is sent. */
+  {
+    g_autoptr(DlyRequest) plain = dly_request_new ();
+    g_autoptr(DlyRemoteStatus) plain_status = NULL;
+    g_autoptr(JsonObject) plain_body = NULL;
+    JsonObject *plain_input;
+
+    dly_request_set_image (plain, "https://example.com/portrait.jpg");
+    plain_status = submit_ok (fx, plain);
+    plain_body = sent_json (fx);
+    plain_input = json_object_get_object_member (plain_body, "input");
+    g_assert_cmpfloat (json_object_get_double_member (plain_input, "duration"), ==, 5.0);
+  }
   g_assert_cmpfloat (json_object_get_double_member (input, "duration"), ==, 5.0);
   g_assert_cmpstr (json_object_get_string_member (input, "prompt_positive"), ==,
                    "A person speaking about nature");

@@ -459,7 +459,7 @@ test_runpod_modes (Fixture       *f,
 {
   g_autofree char *image = fixture_url (f, "image.png");
   g_autofree char *audio = fixture_url (f, "audio.wav");
-  g_autofree char *output = output_path (f, "no-duration.mp4");
+  g_autofree char *output = output_path (f, "too-long.mp4");
   g_autoptr(CliResult) refused = NULL;
 
   add_profile (f, "runpod", "runpod", KEY);
@@ -471,8 +471,8 @@ test_runpod_modes (Fixture       *f,
   g_assert_cmpuint (dly_sim_get_count (f->sim, "runpod", DLY_SIM_COUNT_SUBMITS), ==, 2);
   assert_cdn_clean (f, TRUE);
 
-  /* Audio generation without a duration: nothing is sent. */
-  refused = generate (f, "runpod", output, ARGS ("--image", image));
+  /* A duration the worker refuses is refused here: nothing is sent. */
+  refused = generate (f, "runpod", output, ARGS ("--image", image, "--set", "duration=31"));
   g_assert_cmpint (refused->status, ==, 2);
   assert_contains (refused->err, "duration");
   g_assert_cmpuint (dly_sim_get_count (f->sim, "runpod", DLY_SIM_COUNT_SUBMITS), ==, 2);

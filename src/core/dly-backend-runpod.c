@@ -369,23 +369,6 @@ dly_backend_runpod_choose_mode (DlyBackend *self,
 }
 
 static gboolean
-dly_backend_runpod_validate (DlyBackend *self,
-                             DlyRequest *request,
-                             DlyMode     mode,
-                             GError    **error)
-{
-  /* The worker requires a duration in this mode and has no default for it. */
-  if (mode == DLY_MODE_AUDIO_GENERATION && dly_request_get_param (request, "duration") == NULL)
-    {
-      g_set_error (error, DLY_ERROR, DLY_ERROR_INVALID_INPUT,
-                   _("Audio generation needs a duration of 1–30 seconds (set duration, e.g. "
-                     "--set duration=5), or give an audio URL to lip-sync to instead"));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 is_blank (const char *text)
 {
   for (; text != NULL && *text != '\0'; text++)
@@ -651,7 +634,6 @@ dly_backend_runpod_class_init (DlyBackendRunpodClass *klass)
   backend_class->submit_timeout = SUBMIT_TIMEOUT_SECONDS;
 
   backend_class->choose_mode = dly_backend_runpod_choose_mode;
-  backend_class->validate = dly_backend_runpod_validate;
   backend_class->build_submit = dly_backend_runpod_build_submit;
   backend_class->parse_submit = dly_backend_runpod_parse_submit;
   backend_class->build_poll = dly_backend_runpod_build_poll;
@@ -667,11 +649,16 @@ dly_backend_runpod_class_init (DlyBackendRunpodClass *klass)
                         "for the most detail (12 steps, slower)"),
                       quality_presets, "high"));
 
-  /* Required by the worker in audio generation, with no default: the user says how long. */
+  /* The worker requires it in audio generation and has no default of its own, so it is
+   * always sent there, with the document's example length unless the user sets one; lip-sync
+   * takes the audio's length. */
   pspec = dly_param_double ("duration", _("Duration"),
-                            _("Length of the generated video and audio"), 1, 30, 5);
+                            _("Length of the generated video and audio (audio generation only; "
+                              "lip-sync follows the audio)"),
+                            1, 30, 5);
   dly_param_set_modes (pspec, DLY_MODE_FLAG_AUDIO_GENERATION);
-  install_optional (backend_class, pspec, "s");
+  dly_param_set_unit (pspec, "s");
+  dly_backend_class_install_param (backend_class, pspec);
 
   /* LTX-2 needs multiples of 32; the worker's own default is 1280×736. */
   pspec = dly_param_int ("width", _("Width"), _("Output width"), 256, 2048, 1280);
