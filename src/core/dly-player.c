@@ -85,6 +85,7 @@ struct _Session
   guint           audio_side;      /* lock */
 
   GSource        *dispatch;     /* lock; owned */
+  guint64         rendered;     /* lock */
   guint64         superseded;   /* lock */
 };
 
@@ -364,6 +365,9 @@ side_post_sample (Side      *side,
   Session *session = side->session;
 
   g_mutex_lock (&session->lock);
+
+  if (!preroll)
+    session->rendered++;
 
   /* Going to PLAYING renders the prerolled buffer a second time: not a new frame. */
   if (side->sample != NULL
@@ -2451,7 +2455,7 @@ dly_player_get_stats (DlyPlayer      *self,
     {
       g_autoptr(GstElement) sink = NULL;
       g_autoptr(GstStructure) s = NULL;
-      guint64 rendered = 0, dropped = 0;
+      guint64 dropped = 0;
 
       g_mutex_lock (&self->session->lock);
       if (self->session->sides[i].video_sink != NULL)
@@ -2460,17 +2464,15 @@ dly_player_get_stats (DlyPlayer      *self,
       if (sink == NULL)
         continue;
 
+      /* The sink's own count of frames it dropped for lateness (QoS). */
       g_object_get (sink, "stats", &s, NULL);
       if (s != NULL)
-        {
-          gst_structure_get_uint64 (s, "rendered", &rendered);
-          gst_structure_get_uint64 (s, "dropped", &dropped);
-        }
-      stats->rendered += rendered;
+        gst_structure_get_uint64 (s, "dropped", &dropped);
       stats->dropped += dropped;
     }
 
   g_mutex_lock (&self->session->lock);
+  stats->rendered = self->session->rendered;
   stats->superseded = self->session->superseded;
   g_mutex_unlock (&self->session->lock);
 }

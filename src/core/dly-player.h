@@ -165,7 +165,7 @@ const char     *dly_player_get_error_detail  (DlyPlayer     *self);
 
 /**
  * DlyPlayerStats:
- * @rendered: frames the video sinks rendered
+ * @rendered: frames the video sinks rendered while playing
  * @dropped: frames dropped for lateness (QoS)
  * @superseded: frames replaced in the mailbox before the main thread took them
  * @qos_messages: QoS messages seen on the bus
