@@ -144,7 +144,8 @@ struct _DlyPlayer
   gboolean        want_playing;
   gboolean        prerolled;
   gboolean        at_end;
-  gboolean        needs_resync; /* steps moved the video sinks but not the audio */
+  gboolean        needs_resync; /* the audio is not where the pictures are (steps, a new
+                                 * side heard): seek before playing */
   gint64          position;
   gint64          duration;
   gint64          frame_count;
@@ -2032,7 +2033,7 @@ dly_player_play (DlyPlayer *self)
     }
   else if (self->needs_resync)
     {
-      /* Steps moved the pictures but not the audio: line everything up before going. */
+      /* The audio is not where the pictures are: line everything up before going. */
       resync (self);
     }
   self->queued_steps = 0;
@@ -2390,9 +2391,12 @@ dly_player_set_audio_side (DlyPlayer     *self,
       g_mutex_unlock (&session->lock);
 
       apply_audio_mute (self);
-      /* The newly heard side's audio was being dropped ahead of the clock. */
+      /* The newly heard side's audio was being dropped ahead of the clock: line it up now,
+       * or before playing. */
       if (self->state == DLY_PLAYER_STATE_PLAYING)
         resync (self);
+      else
+        self->needs_resync = TRUE;
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUDIO_SIDE]);
