@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -1863,6 +1864,63 @@ test_render_cache (Fixture       *f,
   g_assert_cmpuint (stat_member (f, "rendered"), ==, 2);
 }
 
+/* Stopping while requests are held open (sync generations, latency) must end them cleanly. */
+static void
+test_stop_while_busy (void)
+{
+  g_autoptr (DlySim) sim = dly_sim_new ();
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *segmind = NULL;
+  g_autofree char *runsync = NULL;
+  g_autofree char *health = NULL;
+  Reply *replies[3] = { NULL, };
+  SoupMessage *msgs[3];
+
+  dly_sim_set_job_seconds (sim, 30);
+  g_assert_true (dly_sim_start (sim, 0, &error));
+  g_assert_no_error (error);
+
+  segmind = g_strconcat (dly_sim_get_base_url (sim, "segmind"), "/v1/ltx-video", NULL);
+  runsync = g_strconcat (dly_sim_get_base_url (sim, "runpod"), "/runsync", NULL);
+  msgs[0] = json_message ("POST", segmind, "{\"prompt\":\"x\",\"length\":97,"
+                                           "\"target_size\":512}");
+  msgs[1] = json_message ("POST", runsync, "{\"input\":{\"image_url\":\"data:,x\","
+                                           "\"duration\":1}}");
+  for (guint i = 0; i < 2; i++)
+    {
+      replies[i] = g_new0 (Reply, 1);
+      replies[i]->msg = msgs[i];
+      soup_session_send_and_read_async (session, msgs[i], G_PRIORITY_DEFAULT, NULL, on_sent,
+                                        replies[i]);
+    }
+  while (dly_sim_get_count (sim, NULL, DLY_SIM_COUNT_SUBMITS) < 2)
+    g_main_context_iteration (NULL, TRUE);
+
+  dly_sim_set_latency_ms (sim, 5000);
+  health = g_strconcat (dly_sim_get_base_url (sim, "ltx2-server"), "/health", NULL);
+  msgs[2] = message ("GET", health);
+  replies[2] = g_new0 (Reply, 1);
+  replies[2]->msg = msgs[2];
+  soup_session_send_and_read_async (session, msgs[2], G_PRIORITY_DEFAULT, NULL, on_sent,
+                                    replies[2]);
+  sleep_ms (100);
+
+  dly_sim_stop (sim);
+  g_clear_object (&sim);
+
+  for (guint i = 0; i < G_N_ELEMENTS (replies); i++)
+    {
+      while (replies[i]->body == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      /* The connection went away: no answer, and nothing crashed on the way. */
+      g_assert_true (replies[i]->error != NULL || soup_message_get_status (msgs[i]) >= 500);
+      reply_free (replies[i]);
+    }
+  /* Late timers of the stopped simulator (the latency, runsync's wait) find nothing to do. */
+  sleep_ms (200);
+}
+
 /* --- a simulator in its own thread, with a blocking client ------------------------------ */
 
 static void
@@ -1935,9 +1993,17 @@ test_threaded (void)
 /* --- the dailies-sim program ------------------------------------------------------------ */
 
 static void
+die_with_parent (gpointer user_data)
+{
+  /* A failed assertion must not leave a server running behind the test. */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void
 test_program (Fixture       *f,
               gconstpointer  data)
 {
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (GDataInputStream) out = NULL;
   g_autoptr (GError) error = NULL;
@@ -1954,9 +2020,12 @@ test_program (Fixture       *f,
   if (program == NULL)
     program = DAILIES_SIM_PATH;
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, program, "--port", "0",
-                              "--job-seconds", "0.3", "--api-key", "cli-key", "--http-503", "1",
-                              "--fault-dialect", "ltxv-task", "--quiet", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error, program, "--port", "0",
+                                         "--job-seconds", "0.3", "--api-key", "cli-key",
+                                         "--http-503", "1", "--fault-dialect", "ltxv-task",
+                                         "--quiet", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
 
@@ -2033,6 +2102,7 @@ main (int   argc,
   ADD ("/sim/program", test_program);
 #undef ADD
   g_test_add_func ("/sim/threaded", test_threaded);
+  g_test_add_func ("/sim/stop-while-busy", test_stop_while_busy);
 
   return g_test_run ();
 }

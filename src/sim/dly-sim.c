@@ -53,6 +53,7 @@ struct _DlySim
   GCancellable   *cancellable;
   GHashTable     *jobs[DLY_SIM_N_DIALECTS];
   GHashTable     *results;
+  GPtrArray      *delayed;        /* latency timers of requests not answered yet */
   gboolean        running;
   guint16         port;
   char           *url;
@@ -1590,6 +1591,7 @@ typedef struct
   char              *path;
   GHashTable        *query;
   DlySimHandler      handler;
+  GSource           *source;
 } Deferred;
 
 static void
@@ -1608,6 +1610,9 @@ static gboolean
 on_latency_elapsed (gpointer user_data)
 {
   Deferred *deferred = user_data;
+
+  if (deferred->self->delayed != NULL)
+    g_ptr_array_remove_fast (deferred->self->delayed, deferred->source);
 
   /* Unpause first: a handler that waits for its job pauses again, which wins. */
   if (!dly_sim_unpause (deferred->msg))
@@ -1665,11 +1670,12 @@ on_api_request (SoupServer        *server,
       deferred->path = g_strdup (path);
       deferred->query = query ? g_hash_table_ref (query) : NULL;
       deferred->handler = handler;
+      deferred->source = source;
 
       dly_sim_pause (msg);
       g_source_set_callback (source, on_latency_elapsed, deferred, deferred_free);
       g_source_attach (source, self->context);
-      g_source_unref (source);
+      g_ptr_array_add (self->delayed, source);
       return;
     }
 
@@ -1677,6 +1683,13 @@ on_api_request (SoupServer        *server,
 }
 
 /* --- lifecycle -------------------------------------------------------------------------- */
+
+static void
+drop_source (gpointer data)
+{
+  g_source_destroy (data);
+  g_source_unref (data);
+}
 
 static char *
 first_uri (SoupServer *server,
@@ -1752,6 +1765,7 @@ start_servers (DlySim   *self,
                                                  NULL);
   self->cancellable = g_cancellable_new ();
   self->results = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, result_free);
+  self->delayed = g_ptr_array_new_with_free_func (drop_source);
   for (guint i = 0; i < DLY_SIM_N_DIALECTS; i++)
     self->jobs[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) dly_sim_job_unref);
@@ -1781,6 +1795,7 @@ stop_servers (DlySim *self)
       g_clear_pointer (&self->jobs[i], g_hash_table_unref);
     }
   g_clear_pointer (&self->results, g_hash_table_unref);
+  g_clear_pointer (&self->delayed, g_ptr_array_unref);
 
   if (self->server != NULL)
     soup_server_disconnect (self->server);
