@@ -620,6 +620,17 @@ test_compare_audio_side (Fixture       *f,
   g_assert_false (dly_player_get_has_audio (f->player));
   g_assert_cmpuint (notifies, ==, 1);
 
+  /* A seek past the end of the shorter take shows the longer one's frame and completes. */
+  {
+    guint before = f->seek_done;
+
+    dly_player_seek (f->player, 2500 * GST_MSECOND);
+    WAIT_UNTIL (f->seek_done > before);
+    g_assert_cmpint (dly_player_get_frame_number (f->player), ==, 75);
+    dly_player_seek (f->player, 0);
+    WAIT_UNTIL (f->seek_done > before + 1);
+  }
+
   /* Past the end of the shorter take, the longer one plays on and the other holds. */
   dly_player_play (f->player);
   WAIT_UNTIL (dly_player_get_position (f->player) > 2500 * GST_MSECOND);
