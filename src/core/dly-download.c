@@ -25,6 +25,12 @@ typedef struct
   goffset             received;
   goffset             max_bytes;
   gboolean            checked_header;
+  /* One read and one write are in flight at once, so the network and the disk overlap. */
+  gboolean            reading;
+  gboolean            eof;
+  GBytes             *pending;   /* read, not yet being written */
+  GBytes             *writing;   /* being written */
+  GError             *error;     /* the first failure, reported once nothing is in flight */
   DlyDownloadProgress progress;
   gpointer            progress_data;
 } Download;
@@ -36,6 +42,9 @@ download_free (Download *download)
   g_clear_object (&download->message);
   g_clear_object (&download->input);
   g_clear_object (&download->output);
+  g_clear_pointer (&download->pending, g_bytes_unref);
+  g_clear_pointer (&download->writing, g_bytes_unref);
+  g_clear_error (&download->error);
   if (download->temp_path != NULL)
     g_unlink (download->temp_path);   /* only still set when the download failed */
   g_free (download->temp_path);
@@ -58,7 +67,7 @@ dly_download_looks_like_mp4 (const guint8 *header,
 }
 
 static void fail (GTask *task, GError *error);
-static void read_next (GTask *task);
+static void pump (GTask *task);
 
 /* Cleanup after failure happens in a thread: unlinking can block on a slow disk. */
 static void
@@ -176,19 +185,65 @@ complete (GTask *task)
 }
 
 static void
+record_error (Download *download,
+              GError   *error)
+{
+  if (download->error == NULL)
+    download->error = error;
+  else
+    g_error_free (error);
+}
+
+static void
 on_written (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
   GTask *task = user_data;
+  Download *download = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    record_error (download, error);
+  g_clear_pointer (&download->writing, g_bytes_unref);
+  pump (task);
+}
+
+/* Checks a chunk that arrived; returns FALSE and records why when the download must stop. */
+static gboolean
+accept_chunk (Download *download,
+              GBytes   *chunk)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (chunk, &size);
+
+  if (!download->checked_header)
     {
-      fail (task, error);
-      return;
+      if (!dly_download_looks_like_mp4 (data, size))
+        {
+          g_autofree char *start = g_utf8_make_valid ((const char *) data, MIN (size, 60));
+
+          record_error (download, g_error_new (DLY_ERROR, DLY_ERROR_RESULT,
+                                               _("The backend sent something that is not an MP4 video: “%s”"),
+                                               g_strstrip (start)));
+          return FALSE;
+        }
+      download->checked_header = TRUE;
     }
-  read_next (task);
+
+  download->received += size;
+  if (download->received > download->max_bytes)
+    {
+      g_autofree char *limit = g_format_size (download->max_bytes);
+
+      record_error (download, g_error_new (DLY_ERROR, DLY_ERROR_RESULT,
+                                           _("The video is larger than the limit of %s; the download was stopped"),
+                                           limit));
+      return FALSE;
+    }
+  if (download->progress != NULL)
+    download->progress (download->received, download->expected, download->progress_data);
+  return TRUE;
 }
 
 static void
@@ -200,9 +255,8 @@ on_read (GObject      *source,
   Download *download = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-  gsize size;
-  const guint8 *data;
 
+  download->reading = FALSE;
   if (chunk == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -214,58 +268,44 @@ on_read (GObject      *source,
           g_clear_error (&error);
           error = transient;
         }
-      fail (task, error);
-      return;
+      record_error (download, error);
     }
-
-  data = g_bytes_get_data (chunk, &size);
-  if (size == 0)
-    {
-      complete (task);
-      return;
-    }
-
-  if (!download->checked_header)
-    {
-      if (!dly_download_looks_like_mp4 (data, size))
-        {
-          g_autofree char *start = g_utf8_make_valid ((const char *) data, MIN (size, 60));
-
-          fail (task, g_error_new (DLY_ERROR, DLY_ERROR_RESULT,
-                                   _("The backend sent something that is not an MP4 video: “%s”"),
-                                   g_strstrip (start)));
-          return;
-        }
-      download->checked_header = TRUE;
-    }
-
-  download->received += size;
-  if (download->received > download->max_bytes)
-    {
-      g_autofree char *limit = g_format_size (download->max_bytes);
-
-      fail (task, g_error_new (DLY_ERROR, DLY_ERROR_RESULT,
-                               _("The video is larger than the limit of %s; the download was stopped"),
-                               limit));
-      return;
-    }
-  if (download->progress != NULL)
-    download->progress (download->received, download->expected, download->progress_data);
-
-  g_output_stream_write_all_async (download->output, data, size, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), on_written, task);
-  /* write_all_async copies nothing: keep the chunk alive until it completes. */
-  g_object_set_data_full (G_OBJECT (task), "dly-chunk", g_steal_pointer (&chunk),
-                          (GDestroyNotify) g_bytes_unref);
+  else if (g_bytes_get_size (chunk) == 0)
+    download->eof = TRUE;
+  else if (accept_chunk (download, chunk))
+    download->pending = g_steal_pointer (&chunk);
+  pump (task);
 }
 
+/* Keeps one read and one write going; completes or fails once both have settled. */
 static void
-read_next (GTask *task)
+pump (GTask *task)
 {
   Download *download = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
 
-  g_input_stream_read_bytes_async (download->input, CHUNK_SIZE, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), on_read, task);
+  if (download->error != NULL)
+    {
+      if (!download->reading && download->writing == NULL)
+        fail (task, g_steal_pointer (&download->error));
+      return;
+    }
+
+  if (download->writing == NULL && download->pending != NULL)
+    {
+      download->writing = g_steal_pointer (&download->pending);
+      g_output_stream_write_all_async (download->output, g_bytes_get_data (download->writing, NULL),
+                                       g_bytes_get_size (download->writing), G_PRIORITY_DEFAULT,
+                                       cancellable, on_written, task);
+    }
+  if (!download->reading && !download->eof && download->pending == NULL)
+    {
+      download->reading = TRUE;
+      g_input_stream_read_bytes_async (download->input, CHUNK_SIZE, G_PRIORITY_DEFAULT, cancellable,
+                                       on_read, task);
+    }
+  if (download->eof && !download->reading && download->writing == NULL && download->pending == NULL)
+    complete (task);
 }
 
 static void
@@ -311,7 +351,7 @@ on_sent (GObject      *source,
       if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
         download->expected = soup_message_headers_get_content_length (headers);
     }
-  read_next (task);
+  pump (task);
 }
 
 /* Opening the temporary file touches the disk: a worker thread does it. */
@@ -366,7 +406,7 @@ on_prepared (GObject      *source,
       return;
     }
   if (download->input != NULL)
-    read_next (task);
+    pump (task);
   else
     soup_session_send_async (download->session, download->message, G_PRIORITY_DEFAULT,
                              g_task_get_cancellable (task), on_sent, task);
