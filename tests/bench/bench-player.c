@@ -212,16 +212,27 @@ bench_playback (const char *label,
   cpu_used = cpu_seconds () - cpu_start;
 
   dly_player_get_stats (player, &stats);
-  g_print ("%s: %" G_GINT64_FORMAT " frames per take over %.2f s; sinks rendered %" G_GUINT64_FORMAT
-           ", dropped %" G_GUINT64_FORMAT " (QoS messages %" G_GUINT64_FORMAT "), "
-           "superseded before the main thread took them %" G_GUINT64_FORMAT,
-           label, frames, wall, stats.rendered, stats.dropped, stats.qos_messages,
-           stats.superseded);
+  /* Frames never rendered were dropped somewhere: by a late sink, or by a decoder that QoS
+   * told to skip (those show only as QoS messages). */
+  g_print ("%s: %" G_GINT64_FORMAT " frames per take over %.2f s; rendered %" G_GUINT64_FORMAT
+           " of %" G_GINT64_FORMAT " (lost %" G_GINT64_FORMAT ", of which the sinks dropped %"
+           G_GUINT64_FORMAT "; QoS messages %" G_GUINT64_FORMAT "), superseded before the main "
+           "thread took them %" G_GUINT64_FORMAT,
+           label, frames, wall, stats.rendered, frames * dly_player_get_n_sides (player),
+           MAX (frames * (gint64) dly_player_get_n_sides (player) - (gint64) stats.rendered, 0),
+           stats.dropped, stats.qos_messages, stats.superseded);
   if (paintable != NULL)
     g_print (", painted %" G_GUINT64_FORMAT,
              dly_video_paintable_get_n_drawn (paintable) - drawn_before);
   g_print ("; CPU %.0f%% of one core (%.0f%% of %u)\n", 100 * cpu_used / wall,
            100 * cpu_used / wall / g_get_num_processors (), g_get_num_processors ());
+  {
+    double load[1] = { 0 };
+
+    /* Others' work on the machine makes frames late too; say how busy it was. */
+    if (getloadavg (load, 1) == 1)
+      g_print ("  (load average %.2f)\n", load[0]);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   for (int i = 0; i < 20; i++)
