@@ -224,7 +224,9 @@ ledger_read_cb (GObject      *source,
   else if (finished)
     agrees = dly_job_get_state (stored) == dly_job_get_state (job);
   else if (dly_job_get_remote_id (job) == NULL)
-    agrees = TRUE;   /* interrupted while queued: the ledger has had it since the submit */
+    /* Interrupted while queued (never sent, or back after a refused submit): leave only
+     * once the ledger says queued too, or resume would take it for possibly sent. */
+    agrees = dly_job_get_state (stored) == DLY_JOB_STATE_QUEUED;
   else
     agrees = dly_job_get_remote_id (stored) != NULL;
 
