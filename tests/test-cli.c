@@ -1064,6 +1064,70 @@ test_jobs_newest_first (Fixture       *f,
   g_assert_cmpuint (g_strv_length (lines), ==, 4);   /* header, two jobs, and the last newline */
 }
 
+/* --lora URL[:SCALE]: URLs have colons of their own, so only a trailing number is a scale.
+ * apixo takes LoRAs and a key, which goes by its variable's name and is never printed. */
+static void
+test_lora_and_key (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *dialect = DLY_SIM_DIALECT_APIXO;
+  g_autofree char *out = output_path (f, "styled.mp4");
+  g_autoptr(GBytes) weights = g_bytes_new_static ("not really safetensors", 22);
+  g_autofree char *style = dly_sim_add_asset (f->sim, "style.safetensors", weights, NULL);
+  g_autofree char *grain = dly_sim_add_asset (f->sim, "grain.safetensors", weights, NULL);
+  g_autofree char *style_arg = g_strconcat (style, ":0.7", NULL);
+  g_autoptr(CliResult) no_key = NULL;
+  g_autoptr(CliResult) result = NULL;
+  g_autoptr(JsonObject) job = NULL;
+  g_autoptr(JsonArray) ledger = NULL;
+  g_autofree char *ledger_text = NULL;
+  JsonArray *loras;
+  JsonObject *lora;
+
+  /* The CDN URLs carry a port: "http://HOST:PORT/…/style.safetensors:0.7". */
+  g_assert_nonnull (strstr (style, "://"));
+  dly_sim_set_api_key (f->sim, "sim-secret-key");
+  dly_sim_set_max_render_pixels (f->sim, 64 * 64);
+  g_setenv ("DAILIES_TEST_APIXO_KEY", "sim-secret-key", TRUE);
+
+  /* A key the backend needs and nobody gave: refused before anything is sent. */
+  no_key = cli_run ("generate", "--backend", dialect, "--url", dly_sim_get_base_url (f->sim, dialect),
+                    "--prompt", "A watercolour harbour", "--output", out);
+  g_assert_cmpint (no_key->status, ==, 2);
+  g_assert_cmpuint (submits (f, dialect), ==, 0);
+
+  result = cli_run ("generate", "--backend", dialect, "--url", dly_sim_get_base_url (f->sim, dialect),
+                    "--prompt", "A watercolour harbour", "--set", "resolution=480p",
+                    "--set", "duration=5", "--lora", style_arg, "--lora", grain,
+                    "--api-key-env", "DAILIES_TEST_APIXO_KEY", "--output", out, "--json");
+  g_unsetenv ("DAILIES_TEST_APIXO_KEY");
+  g_assert_cmpint (result->status, ==, 0);
+  job = result_object (result);
+  g_assert_cmpstr (member_string (job, "state"), ==, "succeeded");
+  g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (submits (f, dialect), ==, 1);
+
+  loras = json_object_get_array_member (json_object_get_object_member (job, "request"), "loras");
+  g_assert_cmpuint (json_array_get_length (loras), ==, 2);
+  lora = json_array_get_object_element (loras, 0);
+  g_assert_cmpstr (member_string (lora, "url"), ==, style);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (lora, "scale"), 0.7, 1e-9);
+  lora = json_array_get_object_element (loras, 1);
+  g_assert_cmpstr (member_string (lora, "url"), ==, grain);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (lora, "scale"), 1.0, 1e-9);
+
+  /* The key itself is nowhere: not on stdout, stderr, nor in the ledger. */
+  ledger = ledger_jobs ();
+  {
+    g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), ledger);
+
+    ledger_text = json_to_string (node, FALSE);
+  }
+  g_assert_null (strstr (result->out, "sim-secret-key"));
+  g_assert_null (strstr (result->err, "sim-secret-key"));
+  g_assert_null (strstr (ledger_text, "sim-secret-key"));
+}
+
 static JsonObject *
 find_named (JsonArray  *array,
             const char *name)
@@ -1192,6 +1256,7 @@ main (int   argc,
   g_test_add ("/cli/bad-usage", Fixture, NULL, fixture_setup, test_bad_usage, fixture_teardown);
   g_test_add ("/cli/backends", Fixture, NULL, fixture_setup, test_backends, fixture_teardown);
   g_test_add ("/cli/jobs", Fixture, NULL, fixture_setup, test_jobs_newest_first, fixture_teardown);
+  g_test_add ("/cli/lora-and-key", Fixture, NULL, fixture_setup, test_lora_and_key, fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (dialects); i++)
     {
       add_dialect_test ("text-to-video", dialects[i], test_text_to_video);
