@@ -177,6 +177,43 @@ test_ledger_transition_claims_once (void)
   g_clear_object (&wait.result);
 }
 
+/* A cancel written by another process is final: a process still driving the job may not
+ * write it back to running, though it may record how it really ended. */
+static void
+test_ledger_cancel_is_final (void)
+{
+  Wait wait = { 0 };
+  g_autoptr(DlyLedger) canceller = open_ledger (&wait);
+  g_autoptr(DlyLedger) driver = open_ledger (&wait);
+  g_autoptr(DlyJob) job = make_job ("job-cancelled", 5000);
+  g_autoptr(GError) error = NULL;
+
+  dly_job_set_state (job, DLY_JOB_STATE_CANCELLED);
+  AWAIT (&wait, dly_ledger_save_async (canceller, job, NULL, on_done, &wait));
+  g_assert_true (dly_ledger_save_finish (canceller, wait.result, &error));
+
+  dly_job_set_state (job, DLY_JOB_STATE_RUNNING);
+  AWAIT (&wait, dly_ledger_save_async (driver, job, NULL, on_done, &wait));
+  g_assert_true (dly_ledger_save_finish (driver, wait.result, &error));
+  AWAIT (&wait, dly_ledger_load_job_async (driver, "job-cancelled", NULL, on_done, &wait));
+  {
+    g_autoptr(DlyJob) stored = dly_ledger_load_job_finish (driver, wait.result, &error);
+
+    g_assert_cmpint (dly_job_get_state (stored), ==, DLY_JOB_STATE_CANCELLED);
+  }
+
+  dly_job_set_state (job, DLY_JOB_STATE_SUCCEEDED);
+  AWAIT (&wait, dly_ledger_save_async (driver, job, NULL, on_done, &wait));
+  g_assert_true (dly_ledger_save_finish (driver, wait.result, &error));
+  AWAIT (&wait, dly_ledger_load_job_async (driver, "job-cancelled", NULL, on_done, &wait));
+  {
+    g_autoptr(DlyJob) stored = dly_ledger_load_job_finish (driver, wait.result, &error);
+
+    g_assert_cmpint (dly_job_get_state (stored), ==, DLY_JOB_STATE_SUCCEEDED);
+  }
+  g_clear_object (&wait.result);
+}
+
 static void
 test_ledger_unwritable (void)
 {
@@ -218,6 +255,7 @@ main (int   argc,
   g_test_add_func ("/ledger/round-trip", test_ledger_round_trip);
   g_test_add_func ("/ledger/wal", test_ledger_wal);
   g_test_add_func ("/ledger/transition-claims-once", test_ledger_transition_claims_once);
+  g_test_add_func ("/ledger/cancel-is-final", test_ledger_cancel_is_final);
   g_test_add_func ("/ledger/unwritable", test_ledger_unwritable);
   g_test_add_func ("/job/json-has-no-key", test_job_json_has_no_key);
   return g_test_run ();

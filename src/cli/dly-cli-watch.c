@@ -53,6 +53,7 @@ struct _DlyCliWatch
   guint         sigterm_source;
   guint         watchdog_source;
   gulong        finished_handler;
+  gulong        released_handler;
 };
 
 static void entry_check (WatchEntry *entry);
@@ -368,8 +369,9 @@ on_engine_job_finished_cb (DlyEngine   *engine,
 
       if (entry->job != job || entry->done)
         continue;
-      /* "finished" without finishing: the engine could not make the job's backend (a
-       * profile or key that is missing here). Nothing was sent; the job stays as it was. */
+      /* Released without finishing: the engine could not make the job's backend here (a
+       * profile or key that is missing), or another process claimed it. Nothing was sent by
+       * this process; the job stays as it was. */
       if (!dly_job_is_finished (job) || entry->restarting)
         {
           const char *message = dly_job_get_message (job);
@@ -458,6 +460,8 @@ dly_cli_watch_new (DlyEngine *engine,
   watch->detach = detach;
   watch->tty = isatty (STDERR_FILENO);
   watch->finished_handler = g_signal_connect (engine, "job-finished",
+                                              G_CALLBACK (on_engine_job_finished_cb), watch);
+  watch->released_handler = g_signal_connect (engine, "job-released",
                                               G_CALLBACK (on_engine_job_finished_cb), watch);
   return watch;
 }
@@ -568,6 +572,7 @@ dly_cli_watch_free (DlyCliWatch *watch)
   g_clear_handle_id (&watch->sigterm_source, g_source_remove);
   g_clear_handle_id (&watch->watchdog_source, g_source_remove);
   g_clear_signal_handler (&watch->finished_handler, watch->engine);
+  g_clear_signal_handler (&watch->released_handler, watch->engine);
   g_clear_pointer (&watch->entries, g_ptr_array_unref);
   g_clear_pointer (&watch->records, json_array_unref);
   g_clear_pointer (&watch->loop, g_main_loop_unref);

@@ -53,6 +53,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   JOB_FINISHED,
+  JOB_RELEASED,
   N_SIGNALS
 };
 
@@ -291,6 +292,14 @@ dly_engine_class_init (DlyEngineClass *klass)
    * A job reached succeeded, failed, cancelled or unknown, and the ledger has it.
    */
   signals[JOB_FINISHED] = g_signal_new ("job-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, DLY_TYPE_JOB);
+  /**
+   * DlyEngine::job-released:
+   * The engine stopped driving an unfinished job without changing its state: its backend
+   * could not be made here (a missing profile or key; the job's message says which), or
+   * another process claimed its submission first. Nothing was sent by this process.
+   */
+  signals[JOB_RELEASED] = g_signal_new ("job-released", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, DLY_TYPE_JOB);
 }
 
@@ -788,6 +797,7 @@ on_claimed (GObject      *source,
       dly_job_set_message (runner->job, _("Another Dailies process is submitting this job"));
       g_hash_table_remove (runner->engine->runners, dly_job_get_id (runner->job));
       pump_queue (runner->engine);
+      g_signal_emit (runner->engine, signals[JOB_RELEASED], 0, runner->job);
       return;
     }
 
@@ -1136,7 +1146,7 @@ on_backend_resolved (GObject      *source,
     {
       g_hash_table_remove (self->runners, dly_job_get_id (runner->job));
       dly_job_set_message (runner->job, error->message);
-      g_signal_emit (self, signals[JOB_FINISHED], 0, runner->job);
+      g_signal_emit (self, signals[JOB_RELEASED], 0, runner->job);
       return;
     }
   runner->backend = backend;
@@ -1326,13 +1336,53 @@ on_remote_cancelled (GObject      *source,
   cancel_data_free (data);
 }
 
+/* With the job's backend in hand (or not), stops it remotely where the dialect can. */
+static void
+cancel_with_backend (CancelData *data,
+                     DlyBackend *backend,
+                     DlyJobState state)
+{
+  DlyEngine *self = data->engine;
+  DlyJob *job = data->job;
+  const char *remote_id = dly_job_get_remote_id (job);
+
+  if (remote_id != NULL && backend != NULL && dly_backend_has_remote_cancel (backend))
+    {
+      dly_backend_cancel_async (backend, self->session, remote_id, NULL, on_remote_cancelled, data);
+      return;
+    }
+  if (state == DLY_JOB_STATE_SUBMITTING)
+    mark_cancelled (self, job, _("Cancelled while submitting; the backend may still have started it"));
+  else if (remote_id != NULL && backend != NULL)
+    mark_cancelled (self, job, _("Cancelled here; this backend has no way to stop a job, so it may "
+                                 "still run there"));
+  else if (remote_id != NULL)
+    mark_cancelled (self, job, _("Cancelled here; the backend could not be reached to stop it, so "
+                                 "it may still run there"));
+  else
+    mark_cancelled (self, job, _("Cancelled"));
+  cancel_data_free (data);
+}
+
+static void
+on_cancel_backend_resolved (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  CancelData *data = user_data;
+  g_autoptr(DlyBackend) backend = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  cancel_with_backend (data, backend, dly_job_get_state (data->job));
+}
+
 void
 dly_engine_cancel (DlyEngine *self,
                    DlyJob    *job)
 {
   Runner *runner;
   g_autoptr(DlyBackend) backend = NULL;
-  const char *remote_id;
+  DlyJobState state;
+  CancelData *data;
 
   g_return_if_fail (DLY_IS_ENGINE (self));
   g_return_if_fail (DLY_IS_JOB (job));
@@ -1340,6 +1390,7 @@ dly_engine_cancel (DlyEngine *self,
   if (dly_job_is_finished (job) && !dly_job_is_resumable (job))
     return;
 
+  state = dly_job_get_state (job);
   runner = g_hash_table_lookup (self->runners, dly_job_get_id (job));
   if (runner != NULL && runner->backend != NULL)
     backend = g_object_ref (runner->backend);
@@ -1354,29 +1405,24 @@ dly_engine_cancel (DlyEngine *self,
       pump_queue (self);
     }
 
-  remote_id = dly_job_get_remote_id (job);
-  if (backend == NULL && remote_id != NULL)
-    backend = dly_backend_new_for_dialect (dly_job_get_dialect (job), dly_job_get_base_url (job), NULL);
+  data = g_new0 (CancelData, 1);
+  data->engine = g_object_ref (self);
+  data->job = g_object_ref (job);
 
-  if (remote_id != NULL && backend != NULL && dly_backend_has_remote_cancel (backend))
+  /* A job of the ledger that this process is not driving: its backend, with its key from
+   * the profile or the environment, comes from the resolver, as for a resume. */
+  if (backend == NULL && dly_job_get_remote_id (job) != NULL)
     {
-      CancelData *data = g_new0 (CancelData, 1);
+      GTask *task = g_task_new (self, NULL, on_cancel_backend_resolved, data);
 
-      if (!dly_backend_has_api_key (backend) && dly_job_get_api_key_env (job) != NULL)
-        dly_backend_set_api_key (backend, g_getenv (dly_job_get_api_key_env (job)));
-      data->engine = g_object_ref (self);
-      data->job = g_object_ref (job);
-      dly_backend_cancel_async (backend, self->session, remote_id, NULL, on_remote_cancelled, data);
+      g_task_set_source_tag (task, dly_engine_cancel);
+      if (self->resolver != NULL)
+        self->resolver (self, job, task, self->resolver_data);
+      else
+        default_resolver (self, job, task, NULL);
       return;
     }
-
-  if (dly_job_get_state (job) == DLY_JOB_STATE_SUBMITTING)
-    mark_cancelled (self, job, _("Cancelled while submitting; the backend may still have started it"));
-  else if (remote_id != NULL)
-    mark_cancelled (self, job, _("Cancelled here; this backend has no way to stop a job, so it may "
-                                 "still run there"));
-  else
-    mark_cancelled (self, job, _("Cancelled"));
+  cancel_with_backend (data, backend, state);
 }
 
 void

@@ -148,8 +148,20 @@ exec_sql (sqlite3    *db,
           GError    **error)
 {
   char *message = NULL;
+  int rc;
 
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+  /* Switching to WAL takes a lock that the busy timeout does not wait for when two
+   * processes create the ledger at once: wait here instead (this is the worker thread). */
+  for (guint attempt = 0;; attempt++)
+    {
+      rc = sqlite3_exec (db, sql, NULL, NULL, &message);
+      if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt >= 200)
+        break;
+      sqlite3_free (message);
+      message = NULL;
+      g_usleep (50 * 1000);
+    }
+  if (rc != SQLITE_OK)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The job ledger could not be prepared: %s"),
                    message ? message : "?");
@@ -256,7 +268,11 @@ worker_save (Worker         *self,
     " message, error_code, submit_count) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
     "?14,?15,?16,?17,?18) ON CONFLICT(id) DO UPDATE SET updated_at=?3, started_at=?4,"
     " finished_at=?5, output_path=?11, state=?12, progress=?13, remote_id=?14, result_uri=?15,"
-    " message=?16, error_code=?17, submit_count=?18";
+    " message=?16, error_code=?17, submit_count=?18"
+    /* A cancel from another process is final: a process still driving the job must not
+     * write it back to running. It learns of the cancel at its next ledger check. */
+    " WHERE NOT (jobs.state = 'cancelled'"
+    "            AND excluded.state IN ('queued','submitting','waiting','running','downloading'))";
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
