@@ -597,6 +597,46 @@ test_file_never_contains_key (void)
   g_unsetenv ("DAILIES_TEST_NOKEY");
 }
 
+/* A transient profile (the app's demo) is listed, survives a reload, and is never written. */
+static void
+test_transient (void)
+{
+  g_autoptr(DlyProfileStore) store = dly_profile_store_new ();
+  g_autoptr(DlyProfileStore) again = dly_profile_store_new ();
+  g_autoptr(DlyProfile) lan = new_profile ("Studio GPU", "ltx2-server", "http://192.168.1.26:8004");
+  g_autoptr(DlyProfile) demo = new_profile ("Demo", "ltx2-server", "http://127.0.0.1:45678");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = profiles_path ();
+  g_autofree char *contents = NULL;
+
+  load (store);
+  g_assert_true (dly_profile_store_add (store, lan, &error));
+  g_assert_true (dly_profile_store_add_transient (store, demo, &error));
+  g_assert_no_error (error);
+  g_assert_true (dly_profile_store_is_transient (store, "Demo"));
+  g_assert_false (dly_profile_store_is_transient (store, "Studio GPU"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+  save (store);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_null (strstr (contents, "Demo"));
+  g_assert_nonnull (strstr (contents, "Studio GPU"));
+
+  /* A reload of the file keeps it listed. */
+  load (store);
+  g_assert_true (dly_profile_store_lookup (store, "Demo") == demo);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+  load (again);
+  g_assert_null (dly_profile_store_lookup (again, "Demo"));
+
+  /* Removing it leaves nothing behind for a save to drop. */
+  g_assert_true (dly_profile_store_remove (store, "Demo"));
+  g_assert_false (dly_profile_store_is_transient (store, "Demo"));
+  save (store);
+  load (again);
+  g_assert_nonnull (dly_profile_store_lookup (again, "Studio GPU"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -628,6 +668,7 @@ main (int   argc,
   g_test_add_func ("/profiles/foreign-groups-kept", test_foreign_groups_kept);
   g_test_add_func ("/profiles/corrupt-file", test_corrupt_file);
   g_test_add_func ("/profiles/file-never-contains-key", test_file_never_contains_key);
+  g_test_add_func ("/profiles/transient", test_transient);
 
   status = g_test_run ();
 

@@ -18,6 +18,7 @@ struct _DlyProfileStore
   GPtrArray  *profiles;   /* DlyProfile, sorted by name */
   GKeyFile   *key_file;   /* as last loaded or saved: unknown groups survive a save */
   GHashTable *removed;    /* names removed since, whose groups a save drops */
+  GHashTable *transient;  /* names of profiles listed but never saved (the app's demo) */
 };
 
 static void dly_profile_store_list_model_init (GListModelInterface *iface);
@@ -102,6 +103,7 @@ dly_profile_store_finalize (GObject *object)
   g_ptr_array_unref (self->profiles);
   g_key_file_unref (self->key_file);
   g_hash_table_unref (self->removed);
+  g_hash_table_unref (self->transient);
 
   G_OBJECT_CLASS (dly_profile_store_parent_class)->finalize (object);
 }
@@ -181,6 +183,7 @@ dly_profile_store_init (DlyProfileStore *self)
   self->profiles = g_ptr_array_new_with_free_func (g_object_unref);
   self->key_file = g_key_file_new ();
   self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->transient = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 char *
@@ -289,6 +292,7 @@ insert_profile (DlyProfileStore *self,
   position = insertion_point (self, name);
   g_ptr_array_insert (self->profiles, position, g_object_ref (profile));
   g_hash_table_remove (self->removed, name);
+  g_hash_table_remove (self->transient, name);
   g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
   return TRUE;
 }
@@ -324,9 +328,33 @@ dly_profile_store_remove (DlyProfileStore *self,
   if (name == NULL || !find_profile (self, name, &position))
     return FALSE;
   g_ptr_array_remove_index (self->profiles, position);
-  g_hash_table_add (self->removed, g_strdup (name));
+  /* A transient profile was never in the file: nothing to drop there. */
+  if (!g_hash_table_remove (self->transient, name))
+    g_hash_table_add (self->removed, g_strdup (name));
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
   return TRUE;
+}
+
+gboolean
+dly_profile_store_add_transient (DlyProfileStore  *self,
+                                 DlyProfile       *profile,
+                                 GError          **error)
+{
+  g_return_val_if_fail (DLY_IS_PROFILE_STORE (self), FALSE);
+  g_return_val_if_fail (DLY_IS_PROFILE (profile), FALSE);
+
+  if (!insert_profile (self, profile, TRUE, error))
+    return FALSE;
+  g_hash_table_add (self->transient, g_strdup (dly_profile_get_name (profile)));
+  return TRUE;
+}
+
+gboolean
+dly_profile_store_is_transient (DlyProfileStore *self,
+                                const char      *name)
+{
+  g_return_val_if_fail (DLY_IS_PROFILE_STORE (self), FALSE);
+  return name != NULL && g_hash_table_contains (self->transient, name);
 }
 
 /* The key file */
@@ -435,6 +463,24 @@ on_loaded (GObject      *source,
       profile = read_profile (key_file, groups[i]);
       if (profile != NULL)
         g_ptr_array_add (profiles, profile);
+    }
+
+  /* Transient profiles live only in this process: a reload keeps them, over the file's. */
+  for (guint i = 0; i < self->profiles->len; i++)
+    {
+      DlyProfile *profile = g_ptr_array_index (self->profiles, i);
+
+      if (g_hash_table_contains (self->transient, dly_profile_get_name (profile)))
+        {
+          for (guint j = 0; j < profiles->len; j++)
+            if (g_strcmp0 (dly_profile_get_name (g_ptr_array_index (profiles, j)),
+                           dly_profile_get_name (profile)) == 0)
+              {
+                g_ptr_array_remove_index (profiles, j);
+                break;
+              }
+          g_ptr_array_add (profiles, g_object_ref (profile));
+        }
     }
 
   removed = self->profiles->len;
@@ -564,7 +610,12 @@ dly_profile_store_save_async (DlyProfileStore     *self,
     }
   g_hash_table_remove_all (self->removed);
   for (guint i = 0; i < self->profiles->len; i++)
-    write_profile (self->key_file, g_ptr_array_index (self->profiles, i));
+    {
+      DlyProfile *profile = g_ptr_array_index (self->profiles, i);
+
+      if (!g_hash_table_contains (self->transient, dly_profile_get_name (profile)))
+        write_profile (self->key_file, profile);
+    }
   g_key_file_set_comment (self->key_file, NULL, NULL,
                           " Dailies backend profiles, shared by the app and dailies-cli.\n"
                           " key= says where the API key is: keyring (the desktop keyring),\n"

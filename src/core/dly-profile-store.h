@@ -56,6 +56,14 @@ gboolean         dly_profile_store_add              (DlyProfileStore    *self,
 gboolean         dly_profile_store_replace          (DlyProfileStore    *self,
                                                      DlyProfile         *profile,
                                                      GError            **error);
+/* Lists @profile (replacing one of the same name) without ever writing it to the file: for a
+ * backend that lives only as long as this process, such as the app's demo simulator. A later
+ * add or replace of the same name makes it an ordinary, saved profile. */
+gboolean         dly_profile_store_add_transient    (DlyProfileStore    *self,
+                                                     DlyProfile         *profile,
+                                                     GError            **error);
+gboolean         dly_profile_store_is_transient     (DlyProfileStore    *self,
+                                                     const char         *name);
 /* FALSE if there was no such profile. Its key stays in the keyring: see clear_key. */
 gboolean         dly_profile_store_remove           (DlyProfileStore    *self,
                                                      const char         *name);
