@@ -54,6 +54,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   JOB_FINISHED,
   JOB_RELEASED,
+  JOB_RETRYING,
   N_SIGNALS
 };
 
@@ -301,6 +302,17 @@ dly_engine_class_init (DlyEngineClass *klass)
    */
   signals[JOB_RELEASED] = g_signal_new ("job-released", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, DLY_TYPE_JOB);
+  /**
+   * DlyEngine::job-retrying:
+   * @message: what went wrong, in the backend's or the network's words
+   * @delay_ms: how long until the step is tried again
+   *
+   * A transient failure (unreachable, 429, 5xx): the job waits and tries the step again.
+   * The app shows these as passing notices; the job's message says the same.
+   */
+  signals[JOB_RETRYING] = g_signal_new ("job-retrying", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 3, DLY_TYPE_JOB,
+                                        G_TYPE_STRING, G_TYPE_UINT);
 }
 
 static void
@@ -694,6 +706,7 @@ retry_later (Runner       *runner,
                              delay / 1000.0, runner->attempt, runner->engine->max_retries);
   dly_job_set_message (runner->job, message);
   schedule (runner, delay, step);
+  g_signal_emit (runner->engine, signals[JOB_RETRYING], 0, runner->job, error->message, delay);
   return TRUE;
 }
 

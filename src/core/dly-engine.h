@@ -31,7 +31,9 @@ typedef void (*DlyBackendResolver) (DlyEngine *engine,
  * overall time limit per job, downloads).
  *
  * Signals: `job-finished` (DlyJob *job) when a job reaches succeeded, failed, cancelled
- * or unknown.
+ * or unknown; `job-released` (DlyJob *job) when the engine stops driving an unfinished job;
+ * `job-retrying` (DlyJob *job, const char *message, guint delay_ms) on a transient failure
+ * that will be tried again.
  */
 
 /* @ledger_path: NULL for the default under $XDG_DATA_HOME/dailies/. */
