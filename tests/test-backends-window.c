@@ -833,7 +833,10 @@ test_screenshots (void)
     }
 }
 
-/* A save that fails (profiles.ini cannot be written) says so and keeps everything typed. */
+/* A save that fails (profiles.ini cannot be written) says so and keeps everything typed. The
+ * name has what Pango markup would choke on, for the toast that follows the save. */
+#define UNLUCKY "R&D <unlucky>"
+
 static void
 test_failed_save_keeps_input (void)
 {
@@ -853,15 +856,15 @@ test_failed_save_keeps_input (void)
   gtk_window_present (GTK_WINDOW (window));
   dly_backends_window_add_profile (DLY_BACKENDS_WINDOW (window));
   editor = current_editor ();
-  fill_runpod (editor, "Unlucky", KEY_GOOD);
+  fill_runpod (editor, UNLUCKY, KEY_GOOD);
   click (editor, "save_button");
 
   WAIT_UNTIL ((dialog = (AdwMessageDialog *) find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Save the Backend");
   g_assert_null (strstr (adw_message_dialog_get_body (dialog), "TESTKEY"));
   /* Nothing half-done in the store, nothing lost in the form. */
-  g_assert_null (dly_profile_store_lookup (broken, "Unlucky"));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (editor, "name_row"))), ==, "Unlucky");
+  g_assert_null (dly_profile_store_lookup (broken, UNLUCKY));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (editor, "name_row"))), ==, UNLUCKY);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (editor, "key_row"))), ==, KEY_GOOD);
   g_assert_true (save_enabled (editor));
   adw_message_dialog_response (dialog, "close");
@@ -871,14 +874,14 @@ test_failed_save_keeps_input (void)
   g_signal_connect (editor, "destroy", G_CALLBACK (on_destroyed), &destroyed);
   click (editor, "save_button");
   WAIT_UNTIL (destroyed);
-  g_assert_nonnull (dly_profile_store_lookup (broken, "Unlucky"));
+  g_assert_nonnull (dly_profile_store_lookup (broken, UNLUCKY));
   destroy_all_windows ();
 
   /* Its key went to the same keyring as the others: clear it. */
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    dly_profile_store_clear_key_async (broken, "Unlucky", NULL, on_done, &result);
+    dly_profile_store_clear_key_async (broken, UNLUCKY, NULL, on_done, &result);
     WAIT_UNTIL (result != NULL);
     g_assert_true (dly_profile_store_clear_key_finish (broken, result, NULL));
   }

@@ -289,6 +289,16 @@ on_store_items_changed_cb (GListModel        *model,
   update_empty_state (self);
 }
 
+/* Toast titles are Pango markup in libadwaita 1.2, and a profile's name may hold “&” or “<”. */
+static void
+add_toast (DlyBackendsWindow *self,
+           const char        *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (escaped));
+}
+
 /* Editing */
 
 static void
@@ -308,7 +318,7 @@ on_editor_saved_cb (DlyProfileEditor  *editor,
   text = dly_profile_editor_get_profile (editor) != NULL
          ? g_strdup_printf (_("Saved “%s”"), name)
          : g_strdup_printf (_("Added “%s”"), name);
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+  add_toast (self, text);
 }
 
 static void
@@ -472,7 +482,7 @@ on_removed_key_cleared (GObject      *source,
     text = g_strdup_printf (_("Removed “%s”"), name);
 
   if (!closed)
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+    add_toast (self, text);
   g_signal_emit (self, signals[SIGNAL_PROFILE_REMOVED], 0, name);
 }
 

@@ -1040,8 +1040,11 @@ dly_profile_editor_test (GtkWidget  *widget,
   /* The probe carries the key as the test should use it: the one typed so far (set on the
    * backend afterwards, never stored by a test), else the stored one, looked up under the
    * saved name. */
+  /* The name appears in the messages of a failed test; a form still without one gets a
+   * stand-in. */
   probe = dly_profile_new (self->profile ? dly_profile_get_name (self->profile)
-                                         : dly_profile_get_name (draft),
+                           : *dly_profile_get_name (draft) != '\0' ? dly_profile_get_name (draft)
+                           : _("New backend"),
                            dly_profile_get_dialect (draft), dly_profile_get_base_url (draft));
   if (selected_key_choice (self) == KEY_CHOICE_KEYRING && *typed_key != '\0')
     data->key = g_strdup (typed_key);
