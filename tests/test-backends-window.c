@@ -815,6 +815,20 @@ test_screenshots (void)
       save_screenshot (GTK_WIDGET (editor), editor_name);
       assert_secret_nowhere_shown ("TESTKEY");
 
+      /* The defaults, opened, at the bottom of the form. */
+      if (i == 0)
+        {
+          GtkWidget *scrolled = find_descendant (GTK_WIDGET (editor), GTK_TYPE_SCROLLED_WINDOW);
+          GtkAdjustment *adjustment;
+
+          adw_expander_row_set_expanded (ADW_EXPANDER_ROW (child (editor, "defaults_row")), TRUE);
+          settle (GTK_WIDGET (editor));
+          adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+          gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+          settle (GTK_WIDGET (editor));
+          save_screenshot (GTK_WIDGET (editor), "backends-editor-defaults-1280x800.png");
+        }
+
       /* The list of dialects, each with its one-line description. */
       if (i == 1)
         {
