@@ -10,6 +10,7 @@
 #include <adwaita.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <math.h>
 
 #include "dly-composer.h"
 #include "dly-input-picker.h"
@@ -227,6 +228,33 @@ make_png (const char *name,
   return path;
 }
 
+/* One second of a 440 Hz tone as 16-bit mono PCM WAV. */
+static char *
+make_wav (const char *name)
+{
+  const guint32 rate = 8000, samples = 8000;
+  g_autoptr(GByteArray) wav = g_byte_array_new ();
+  char *path = work_path (name);
+  guint32 u32;
+  guint16 u16;
+
+#define PUT(bytes, n) g_byte_array_append (wav, (const guint8 *) (bytes), (n))
+#define PUT32(v) (u32 = GUINT32_TO_LE (v), PUT (&u32, 4))
+#define PUT16(v) (u16 = GUINT16_TO_LE (v), PUT (&u16, 2))
+  PUT ("RIFF", 4); PUT32 (36 + samples * 2); PUT ("WAVE", 4);
+  PUT ("fmt ", 4); PUT32 (16); PUT16 (1); PUT16 (1); PUT32 (rate); PUT32 (rate * 2);
+  PUT16 (2); PUT16 (16);
+  PUT ("data", 4); PUT32 (samples * 2);
+  for (guint32 i = 0; i < samples; i++)
+    PUT16 ((guint16) (gint16) (8000 * sin (2 * G_PI * 440 * i / rate)));
+#undef PUT16
+#undef PUT32
+#undef PUT
+
+  g_assert_true (g_file_set_contents (path, (const char *) wav->data, wav->len, NULL));
+  return path;
+}
+
 static DlyProfileStore *
 new_store (void)
 {
@@ -341,6 +369,36 @@ type_into (DlyParamPanel *panel,
            const char    *text)
 {
   gtk_editable_set_text (GTK_EDITABLE (spin_of (panel, name)), text);
+}
+
+/* Ctrl+Enter as the composer's own shortcut handles it. */
+static gboolean
+press_ctrl_enter (DlyComposer *composer)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (composer));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+
+          if (strstr (trigger, "<Control>Return") != NULL)
+            {
+              g_assert_cmpint (gtk_event_controller_get_propagation_phase (controller), ==,
+                               GTK_PHASE_CAPTURE);
+              return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                   GTK_WIDGET (composer), NULL);
+            }
+        }
+    }
+  g_assert_not_reached ();
+  return FALSE;
 }
 
 static void
@@ -570,7 +628,12 @@ test_invalid_width (void)
   gtk_widget_activate_action (GTK_WIDGET (f.composer), "composer.generate", NULL);
   g_assert_null (generated);
 
-  /* "Show" takes the user to the row, scrolled into view. */
+  /* Ctrl+Enter, and "Show", take the user to the row, scrolled into view. */
+  gtk_widget_grab_focus (GTK_WIDGET (dly_composer_get_prompt_view (f.composer)));
+  g_assert_true (press_ctrl_enter (f.composer));
+  g_assert_null (generated);
+  g_assert_true (has_focus_within (GTK_WIDGET (spin_of (panel, "width"))));
+  gtk_widget_grab_focus (GTK_WIDGET (dly_composer_get_prompt_view (f.composer)));
   gtk_widget_activate_action (GTK_WIDGET (f.composer), "composer.show-problem", NULL);
   g_assert_true (has_focus_within (GTK_WIDGET (spin_of (panel, "width"))));
   save_screenshot (GTK_WIDGET (f.window), "composer-invalid-400x800.png");
@@ -584,6 +647,10 @@ test_invalid_width (void)
   g_assert_false (gtk_widget_has_css_class (row, "error"));
   g_assert_true (dly_composer_get_can_generate (f.composer));
   g_assert_null (dly_composer_get_blocked_reason (f.composer));
+  g_assert_true (press_ctrl_enter (f.composer));
+  g_assert_nonnull (generated);
+  g_assert_cmpint (g_value_get_int64 (dly_request_get_param (generated->pdata[0], "width")), ==,
+                   256);
 
   /* Out of range while typing is marked too, before the spin button clamps it. */
   type_into (panel, "height", "5000");
@@ -838,6 +905,143 @@ test_paste_texture (void)
                          "https://example.com/still.webp") == 0);
 
   fixture_close (&f);
+}
+
+/* Audio shows its duration; dropped files are taken as if chosen. */
+static void
+test_audio_and_drop (void)
+{
+  Fixture f;
+  g_autofree char *wav = make_wav ("speech.wav");
+  g_autofree char *image = make_png ("dropped.png", 24, 24);
+  g_autoptr(GFile) image_file = g_file_new_for_path (image);
+  g_autoptr(GListModel) controllers = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  DlyInputPicker *audio, *picture;
+  GtkDropTarget *target = NULL;
+  gboolean dropped = FALSE;
+
+  g_setenv (KEY_VARIABLE, "test-key", TRUE);
+  fixture_open (&f, "runpod", 400, 800);
+  audio = DLY_INPUT_PICKER (dly_composer_get_audio_picker (f.composer));
+  picture = DLY_INPUT_PICKER (dly_composer_get_image_picker (f.composer));
+
+  dly_composer_set_audio (f.composer, wav);
+  WAIT_UNTIL (!dly_input_picker_get_busy (audio));
+  g_test_message ("Audio: %s", dly_input_picker_get_details (audio));
+  g_assert_true (g_str_has_prefix (dly_input_picker_get_details (audio), "1.0 s"));
+  g_assert_nonnull (strstr (dly_input_picker_get_details (audio), "WAV"));
+  /* Read and understood, but RunPod fetches its audio from a link. */
+  g_assert_nonnull (strstr (dly_input_picker_get_error (audio), "only as a link"));
+
+  /* A file dropped on the image row. */
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (picture));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+  g_value_init (&value, G_TYPE_FILE);
+  g_value_set_object (&value, image_file);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &dropped);
+  g_assert_true (dropped);
+  g_assert_cmpstr (dly_input_picker_get_location (picture), ==, image);
+  g_value_unset (&value);
+
+  /* A link dropped as text. */
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, "https://example.com/face.jpg");
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &dropped);
+  g_assert_true (dropped);
+  g_assert_cmpstr (dly_input_picker_get_location (picture), ==, "https://example.com/face.jpg");
+  g_value_unset (&value);
+
+  /* Text that is neither is refused with a word. */
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, "just some words");
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &dropped);
+  g_assert_false (dropped);
+  g_assert_cmpstr (dly_input_picker_get_location (picture), ==, "https://example.com/face.jpg");
+  g_assert_nonnull (find_label (GTK_WIDGET (picture), "Drop an image file"));
+
+  fixture_close (&f);
+}
+
+/* Every control the composer makes has a name for assistive technologies. */
+static gboolean
+has_accessible_name (GtkWidget *widget)
+{
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return TRUE;
+  if (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL
+      && *gtk_button_get_label (GTK_BUTTON (widget)) != '\0')
+    return TRUE;
+  return FALSE;
+}
+
+static void
+check_accessible_names (GtkWidget *widget,
+                        guint     *checked)
+{
+  /* What is not shown is not read out (an expander row's switch that it never shows). */
+  if (!gtk_widget_get_visible (widget))
+    return;
+  /* Entries and the like: their inner parts are GTK's to name. */
+  if (GTK_IS_SPIN_BUTTON (widget) || GTK_IS_SWITCH (widget) || GTK_IS_TEXT_VIEW (widget)
+      || GTK_IS_ENTRY (widget))
+    {
+      if (!has_accessible_name (widget))
+        g_error ("A %s has no accessible label", G_OBJECT_TYPE_NAME (widget));
+      (*checked)++;
+      return;
+    }
+  /* Rows are named by their titles; their suffixes are checked below. */
+  if (ADW_IS_PREFERENCES_ROW (widget) && gtk_widget_get_visible (widget))
+    {
+      const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+
+      if (title == NULL || *title == '\0')
+        g_error ("A %s has no title", G_OBJECT_TYPE_NAME (widget));
+      (*checked)++;
+    }
+  if (GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget))
+    {
+      if (!has_accessible_name (widget))
+        g_error ("A %s (%s) has no accessible label", G_OBJECT_TYPE_NAME (widget),
+                 gtk_widget_get_tooltip_text (widget));
+      (*checked)++;
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_accessible_names (child, checked);
+}
+
+static void
+test_accessible_names (void)
+{
+  static const char * const dialects[] = { "ltxv-task", "ltx2-server", "runpod", "segmind" };
+
+  g_setenv (KEY_VARIABLE, "test-key", TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (dialects); i++)
+    {
+      Fixture f;
+      guint checked = 0;
+
+      fixture_open (&f, dialects[i], 400, 800);
+      dly_composer_set_image (f.composer, "https://example.com/face.jpg");
+      type_into (panel_of (&f), dly_param_panel_get_row (panel_of (&f), "width") ? "width" : "steps",
+                 "333");
+      check_accessible_names (GTK_WIDGET (f.composer), &checked);
+      g_test_message ("%s: %u controls named", dialects[i], checked);
+      g_assert_cmpuint (checked, >, 20);
+      fixture_close (&f);
+    }
 }
 
 /* --- requests --- */
@@ -1176,10 +1380,12 @@ test_prompt (void)
   text = prompt_text (f.composer);
   g_assert_cmpstr (text, ==, "A woman in her 30s walks. Rain falls. Film noir slow motion");
 
-  gtk_text_buffer_undo (buffer);
+  /* What Ctrl+Z and Ctrl+Shift+Z do. */
+  g_assert_true (gtk_text_buffer_get_enable_undo (buffer));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "text.undo", NULL));
   after_undo = prompt_text (f.composer);
   g_assert_cmpstr (after_undo, ==, "A woman in her 30s walks. Rain falls. Film noir");
-  gtk_text_buffer_redo (buffer);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "text.redo", NULL));
   g_free (text);
   text = prompt_text (f.composer);
   g_assert_cmpstr (text, ==, "A woman in her 30s walks. Rain falls. Film noir slow motion");
@@ -1335,6 +1541,9 @@ main (int   argc,
   g_setenv ("XDG_CONFIG_HOME", home, TRUE);
   g_setenv ("XDG_DATA_HOME", home, TRUE);
   g_setenv ("XDG_CACHE_HOME", home, TRUE);
+  /* GTK's in-process accessibility backend: it keeps what widgets say about themselves
+   * (with "none" nothing is kept), and needs no accessibility bus. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   work_dir = g_dir_make_tmp ("dailies-composer-XXXXXX", &error);
   g_assert_no_error (error);
 
@@ -1356,6 +1565,8 @@ main (int   argc,
   g_test_add_func ("/composer/mode/ltx2-image", test_mode_ltx2_image);
   g_test_add_func ("/composer/inputs/checked", test_inputs_checked);
   g_test_add_func ("/composer/inputs/paste", test_paste_texture);
+  g_test_add_func ("/composer/inputs/audio-and-drop", test_audio_and_drop);
+  g_test_add_func ("/composer/accessible-names", test_accessible_names);
   g_test_add_func ("/composer/request/round-trip", test_round_trip);
   g_test_add_func ("/composer/request/generate-seeds", test_generate_seeds);
   g_test_add_func ("/composer/backend/health", test_health);

@@ -1206,6 +1206,23 @@ show_problem_action (GtkWidget  *widget,
                               bounds.origin.y - gtk_adjustment_get_page_size (adjustment) / 3);
 }
 
+/* Ctrl+Enter anywhere in the composer, caught before the prompt would take it as a new
+ * line: generate, or go to what stops it. */
+static gboolean
+on_generate_shortcut_cb (GtkWidget *widget,
+                         GVariant  *args,
+                         gpointer   user_data)
+{
+  DlyComposer *self = DLY_COMPOSER (widget);
+
+  if (self->can_generate)
+    return gtk_widget_activate_action (widget, "composer.generate", NULL);
+  if (self->blocker != NULL)
+    return gtk_widget_activate_action (widget, "composer.show-problem", NULL);
+  gtk_widget_error_bell (widget);
+  return TRUE;
+}
+
 static void
 manage_backends_action (GtkWidget  *widget,
                         const char *action_name,
@@ -1431,11 +1448,6 @@ dly_composer_class_init (DlyComposerClass *klass)
                                    refresh_health_action);
   gtk_widget_class_install_action (widget_class, "composer.clear-loras", NULL,
                                    clear_loras_action);
-  /* Also here, for when the composer is used outside the main window and its accels. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
-                                       "composer.generate", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
-                                       "composer.generate", NULL);
 
   g_type_ensure (DLY_TYPE_PARAM_PANEL);
   g_type_ensure (DLY_TYPE_INPUT_PICKER);
@@ -1483,6 +1495,7 @@ static void
 dly_composer_init (DlyComposer *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  GtkEventController *shortcuts;
   GtkLayoutManager *layout;
 
   self->profile_changes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -1501,6 +1514,16 @@ dly_composer_init (DlyComposer *self)
 
   g_signal_connect (self->seeds_row, "notify::sensitive",
                     G_CALLBACK (on_seeds_row_sensitive_cb), self);
+
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (
+    GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_alternative_trigger_new (
+                        gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
+                        gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_CONTROL_MASK)),
+                      gtk_callback_action_new (on_generate_shortcut_cb, NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   build_guide (self);
   update_counts (self);
