@@ -1320,7 +1320,10 @@ static GtkWidget *
 find_chip (GtkWidget  *widget,
            const char *phrase)
 {
-  return find_button_with_label (widget, phrase);
+  GtkWidget *label = find_label (widget, phrase);
+
+  g_assert_nonnull (label);
+  return gtk_widget_get_ancestor (label, GTK_TYPE_BUTTON);
 }
 
 static char *
@@ -1393,6 +1396,11 @@ test_prompt (void)
   /* ltxv-task uses a negative prompt: its field is there. */
   g_assert_true (is_shown (find_descendant (GTK_WIDGET (f.composer), ADW_TYPE_ENTRY_ROW)));
   save_screenshot (GTK_WIDGET (f.window), "composer-guide-480x800.png");
+
+  /* The vocabulary, as it looks at the narrowest. */
+  gtk_window_set_default_size (f.window, 360, 800);
+  gtk_widget_grab_focus (find_chip (GTK_WIDGET (guide), "lens flares"));
+  save_screenshot (GTK_WIDGET (f.window), "composer-guide-chips-360x800.png");
 
   fixture_close (&f);
 }

@@ -13,6 +13,7 @@
 #include "dly-error.h"
 #include "dly-input-picker.h"
 #include "dly-param-panel.h"
+#include "dly-wrap-layout.h"
 
 /* Settings are written this long after the last change, not on every keystroke. */
 #define SAVE_DELAY_MS 500
@@ -124,7 +125,7 @@ typedef struct
 /* The six aspects of a good LTX prompt, in the order they go in. */
 static const Aspect aspects[] = {
   { N_("Establish the shot"), N_("Camera angle, scale, genre or style: “Cinematic medium shot”, “Handheld documentary style”") },
-  { N_("Set the scene"), N_("Lighting, colour palette, textures, atmosphere: “Warm golden light”, “fog and rain”") },
+  { N_("Set the scene"), N_("Lighting, color palette, textures, atmosphere: “Warm golden light”, “fog and rain”") },
   { N_("Describe the action"), N_("A natural sequence from beginning to end: “…then the subject turns to face the viewer”") },
   { N_("Define the characters"), N_("Age, clothing, hair, and emotions shown by physical cues: “eyes wide with focus”") },
   { N_("Identify the camera movement"), N_("When it moves and to what: “Camera pans right to reveal…”, “Cranes up to show…”") },
@@ -145,7 +146,7 @@ static const Vocabulary style_vocabulary[] = {
   { N_("Cinematic"), { "period drama", "film noir", "fantasy", "epic space opera", "thriller", "documentary" } },
   { N_("Lighting"), { "flickering candles", "neon glow", "natural sunlight", "dramatic shadows" } },
   { N_("Textures"), { "rough stone", "smooth metal", "worn fabric", "glossy surfaces" } },
-  { N_("Colour palette"), { "vibrant", "muted", "monochromatic", "high contrast" } },
+  { N_("Color palette"), { "vibrant", "muted", "monochromatic", "high contrast" } },
   { N_("Atmosphere"), { "fog", "rain", "dust", "particles", "smoke" } },
 };
 
@@ -237,7 +238,8 @@ build_vocabulary (DlyComposer      *self,
   for (guint i = 0; i < n_vocabulary; i++)
     {
       GtkWidget *label = gtk_label_new (_(vocabulary[i].heading));
-      GtkWidget *flow = gtk_flow_box_new ();
+      /* Chips wrap like words; a GtkFlowBox would line them up in columns. */
+      GtkWidget *chips = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
 
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_widget_set_margin_top (label, 6);
@@ -245,31 +247,28 @@ build_vocabulary (DlyComposer      *self,
       gtk_widget_add_css_class (label, "dim-label");
       gtk_box_append (GTK_BOX (box), label);
 
-      gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
-      gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 6);
-      gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 6);
-      gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 12);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (flow), GTK_ACCESSIBLE_PROPERTY_LABEL,
+      gtk_widget_set_layout_manager (chips, dly_wrap_layout_new (6, 6));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (chips), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       _(vocabulary[i].heading), -1);
 
       for (guint j = 0; j < G_N_ELEMENTS (vocabulary[i].phrases) && vocabulary[i].phrases[j]; j++)
         {
           const char *phrase = vocabulary[i].phrases[j];
-          GtkWidget *button = gtk_button_new_with_label (phrase);
+          GtkWidget *button = gtk_button_new ();
+          GtkWidget *text = gtk_label_new (phrase);
           /* Translators: a button that inserts a phrase into the prompt */
           g_autofree char *tooltip = g_strdup_printf (_("Insert “%s”"), phrase);
 
-          gtk_widget_add_css_class (button, "chip");
+          gtk_widget_add_css_class (text, "caption");
+          gtk_button_set_child (GTK_BUTTON (button), text);
           gtk_widget_set_tooltip_text (button, tooltip);
           gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                           GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
           g_object_set_data (G_OBJECT (button), "phrase", (gpointer) phrase);
           g_signal_connect (button, "clicked", G_CALLBACK (on_chip_clicked_cb), self);
-          gtk_flow_box_append (GTK_FLOW_BOX (flow), button);
-          /* The button takes the focus, not the flow box's own child around it. */
-          gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
+          gtk_box_append (GTK_BOX (chips), button);
         }
-      gtk_box_append (GTK_BOX (box), flow);
+      gtk_box_append (GTK_BOX (box), chips);
     }
   return box;
 }
