@@ -1525,6 +1525,18 @@ test_screenshots (void)
       g_free (name);
       name = g_strdup_printf ("composer-%dx800-bottom.png", widths[i]);
       save_screenshot (GTK_WIDGET (f.window), name);
+
+      /* The dark style, at the widest. */
+      if (widths[i] == 480)
+        {
+          AdwStyleManager *style = adw_style_manager_get_default ();
+
+          gtk_adjustment_set_value (vadjustment, 0);
+          adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+          iterate_for (50);
+          save_screenshot (GTK_WIDGET (f.window), "composer-480x800-dark.png");
+          adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+        }
       fixture_close (&f);
     }
 }

@@ -1494,6 +1494,7 @@ static void
 dly_composer_init (DlyComposer *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkCssProvider) provider = NULL;
   GtkEventController *shortcuts;
   GtkLayoutManager *layout;
 
@@ -1523,6 +1524,15 @@ dly_composer_init (DlyComposer *self)
                         gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_CONTROL_MASK)),
                       gtk_callback_action_new (on_generate_shortcut_cb, NULL, NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+
+  /* The prompt sits on its card like the rows below, in light and dark alike: only this
+   * text view, so the app's style sheet is left alone. */
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_data (provider,
+                                   "textview, textview > text { background: none; }", -1);
+  gtk_style_context_add_provider (gtk_widget_get_style_context (GTK_WIDGET (self->prompt_view)),
+                                  GTK_STYLE_PROVIDER (provider),
+                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
   build_guide (self);
   update_counts (self);
