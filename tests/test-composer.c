@@ -1194,6 +1194,9 @@ test_generate_seeds (void)
   g_assert_cmpuint (generated->len, ==, 2);
   g_assert_cmpint (g_value_get_int64 (dly_request_get_param (generated->pdata[1], "seed")), ==,
                    g_value_get_int64 (dly_request_get_param (generated->pdata[0], "seed")) + 1);
+  /* Its choices, integer choices and a seed left to the backend. */
+  gtk_widget_grab_focus (GTK_WIDGET (spin_of (panel_of (&f), "seed")));
+  save_screenshot (GTK_WIDGET (f.window), "composer-segmind-400x800.png");
   fixture_close (&f);
 }
 
