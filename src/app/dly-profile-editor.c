@@ -235,25 +235,6 @@ on_dialect_item_bind_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_label (GTK_LABEL (description), klass->description);
 }
 
-/* The public address of a hosted service, or where a self-hosted server is to be typed in.
- * Returns the placeholder part the user has to replace, if any. */
-static const char *
-suggested_url (DlyBackendClass  *klass,
-               const char      **placeholder)
-{
-  *placeholder = NULL;
-  if (g_strcmp0 (klass->dialect, "apixo") == 0)
-    return "https://api.apixo.ai";
-  if (g_strcmp0 (klass->dialect, "segmind") == 0)
-    return "https://api.segmind.com";
-  if (g_strcmp0 (klass->dialect, "runpod") == 0)
-    {
-      *placeholder = RUNPOD_PLACEHOLDER;
-      return "https://api.runpod.ai/v2/" RUNPOD_PLACEHOLDER;
-    }
-  *placeholder = SELFHOSTED_PLACEHOLDER;
-  return "http://" SELFHOSTED_PLACEHOLDER;
-}
 
 /* The concurrency a profile of @klass gets when it sets none. */
 static guint
@@ -899,7 +880,7 @@ on_dialect_row_selected_cb (DlyProfileEditor *self)
   if (self->profile == NULL && !self->key_choice_touched)
     select_key_choice (self, klass->needs_api_key ? KEY_CHOICE_KEYRING : KEY_CHOICE_NONE);
 
-  url = suggested_url (klass, &placeholder);
+  url = dly_backend_suggest_url (klass->dialect, &placeholder);
   if (self->url_is_suggestion || *gtk_editable_get_text (GTK_EDITABLE (self->url_row)) == '\0')
     {
       gtk_editable_set_text (GTK_EDITABLE (self->url_row), url);

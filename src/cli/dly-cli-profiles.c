@@ -261,14 +261,14 @@ key_free (char *key)
 typedef char DlyCliKey;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DlyCliKey, key_free)
 
+/* The service's public URL when it has one; a template to fill in is no default. */
 static const char *
 default_url (const char *dialect)
 {
-  if (g_strcmp0 (dialect, "apixo") == 0)
-    return "https://api.apixo.ai";
-  if (g_strcmp0 (dialect, "segmind") == 0)
-    return "https://api.segmind.com";
-  return NULL;
+  const char *placeholder;
+  const char *url = dly_backend_suggest_url (dialect, &placeholder);
+
+  return placeholder == NULL ? url : NULL;
 }
 
 static gboolean

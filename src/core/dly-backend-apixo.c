@@ -609,6 +609,8 @@ dly_backend_apixo_class_init (DlyBackendApixoClass *klass)
   GParamSpec *pspec;
 
   backend_class->dialect = "apixo";
+  backend_class->url_template = "https://api.apixo.ai";
+  backend_class->url_placeholder = NULL;
   backend_class->label = "apixo";
   backend_class->description = _("apixo’s hosted LTX-2 19B: text or image to video, with up to "
                                  "three LoRAs; needs an apixo API key");

@@ -55,6 +55,24 @@ dly_backend_type_for_dialect (const char *dialect)
   return G_TYPE_INVALID;
 }
 
+const char *
+dly_backend_suggest_url (const char  *dialect,
+                         const char **placeholder)
+{
+  GType type = dly_backend_type_for_dialect (dialect);
+  DlyBackendClass *klass;
+  const char *url;
+
+  *placeholder = NULL;
+  if (type == G_TYPE_INVALID)
+    return NULL;
+  klass = g_type_class_ref (type);
+  url = klass->url_template;
+  *placeholder = klass->url_placeholder;
+  g_type_class_unref (klass);   /* static classes outlive this: the strings stay valid */
+  return url;
+}
+
 DlyBackend *
 dly_backend_new_for_dialect (const char *dialect,
                              const char *base_url,

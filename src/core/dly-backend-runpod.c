@@ -619,6 +619,8 @@ dly_backend_runpod_class_init (DlyBackendRunpodClass *klass)
   GParamSpec *pspec;
 
   backend_class->dialect = "runpod";
+  backend_class->url_template = "https://api.runpod.ai/v2/ENDPOINT_ID";
+  backend_class->url_placeholder = "ENDPOINT_ID";
   backend_class->label = "RunPod";
   backend_class->description = _("The LTX-2 worker on a RunPod serverless endpoint: lip-sync a "
                                  "portrait to audio, or animate it and generate the audio; needs "

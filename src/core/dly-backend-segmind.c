@@ -382,6 +382,8 @@ dly_backend_segmind_class_init (DlyBackendSegmindClass *klass)
   GParamSpec *pspec;
 
   backend_class->dialect = "segmind";
+  backend_class->url_template = "https://api.segmind.com";
+  backend_class->url_placeholder = NULL;
   backend_class->label = "Segmind";
   backend_class->description = _("Segmind’s hosted LTX-Video: text or image to video in one long "
                                  "request; needs a Segmind API key");

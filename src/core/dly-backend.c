@@ -200,6 +200,9 @@ dly_backend_class_init (DlyBackendClass *klass)
   klass->uses_negative_prompt = TRUE;
   klass->image_inputs = DLY_INPUT_FILE;
   klass->submit_timeout = DEFAULT_SUBMIT_TIMEOUT_SECONDS;
+  /* A self-hosted server lives wherever its owner put it. */
+  klass->url_template = "http://HOST:PORT";
+  klass->url_placeholder = "HOST:PORT";
 
   /** DlyBackend:base-url: the backend's root URL, without a trailing slash. */
   properties[PROP_BASE_URL] =

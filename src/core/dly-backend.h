@@ -27,6 +27,9 @@ G_DECLARE_DERIVABLE_TYPE (DlyBackend, dly_backend, DLY, BACKEND, GObject)
  * @remote_cancel: whether it has a cancel request (else cancelling aborts the request)
  * @inline_result: whether the submit's response body can be the video itself
  * @submit_timeout: seconds to wait for the submit's answer (cold starts are slow)
+ * @url_template: where a new profile points: the service's public URL, or a template with
+ *   a part the user must replace
+ * @url_placeholder: that part ("ENDPOINT_ID", "HOST:PORT"), or %NULL when the URL is complete
  * @choose_mode: picks the mode from the request's inputs, or says why none fits
  * @validate: dialect rules beyond each parameter's own (cross-field, inputs)
  * @build_submit: encodes the submit request; runs in a worker thread (it may read input files)
@@ -58,6 +61,8 @@ struct _DlyBackendClass
   gboolean      remote_cancel;
   gboolean      inline_result;
   guint         submit_timeout;
+  const char   *url_template;
+  const char   *url_placeholder;
 
   gboolean          (*choose_mode)   (DlyBackend        *self,
                                       DlyRequest        *request,
@@ -109,6 +114,11 @@ GType         dly_backend_type_for_dialect   (const char      *dialect);
 DlyBackend   *dly_backend_new_for_dialect    (const char      *dialect,
                                               const char      *base_url,
                                               GError         **error);
+
+/* Where a new profile of @dialect points: its service's public URL, or a template with a
+ * part to replace (@placeholder is set to it, else to NULL). NULL for an unknown dialect. */
+const char   *dly_backend_suggest_url        (const char      *dialect,
+                                              const char     **placeholder);
 
 /* Instance. base-url and api-key are construct properties; the key is never readable. */
 const char   *dly_backend_get_dialect        (DlyBackend      *self);
