@@ -109,37 +109,6 @@ iterate_briefly (void)
     g_main_context_iteration (NULL, TRUE);
 }
 
-typedef struct
-{
-  char     *text;
-  gboolean  done;
-} ClipboardRead;
-
-static void
-clipboard_read_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  ClipboardRead *read = user_data;
-  g_autoptr(GError) error = NULL;
-
-  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
-  g_assert_no_error (error);
-  read->done = TRUE;
-}
-
-static char *
-read_clipboard (GtkWidget *widget)
-{
-  ClipboardRead read = { NULL, FALSE };
-
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL,
-                                 clipboard_read_cb, &read);
-  iterate_until (&read.done);
-
-  return read.text;
-}
-
 /* Renders @widget as it is on screen and saves it next to the test binary. */
 static void
 save_screenshot (GtkWidget  *widget,
@@ -219,68 +188,79 @@ present_main_window (void)
   return window;
 }
 
+static gboolean
+controller_loaded (gpointer data)
+{
+  return dly_take_controller_get_loaded (data);
+}
+
+static GtkButton *
+find_button_with_label (GtkWidget  *root,
+                        const char *label)
+{
+  g_autoptr(GPtrArray) buttons = find_widgets (root, GTK_TYPE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0
+          && gtk_widget_get_mapped (buttons->pdata[i]))
+        return buttons->pdata[i];
+    }
+  return NULL;
+}
+
+/* A first run, with no backend and no takes: one welcome over the whole window, offering
+ * to add a backend or to try the demo. */
 static void
 test_empty_state (void)
 {
   DlyWindow *window = present_main_window ();
-  g_autoptr(GPtrArray) pages = find_widgets (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE);
-  g_autoptr(GPtrArray) labels = find_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL);
-  g_autoptr(GPtrArray) buttons = find_widgets (GTK_WIDGET (window), GTK_TYPE_BUTTON);
-  g_autoptr(GPtrArray) commands = g_ptr_array_new ();
-  g_autoptr(GPtrArray) copy_buttons = g_ptr_array_new ();
-  g_autoptr(GRegex) continuation = g_regex_new (" \\\\\n +", 0, 0, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *joined = NULL;
-  AdwStatusPage *page;
+  DlyTakeController *controller = dly_window_get_controller (window);
+  g_autoptr(GPtrArray) pages = NULL;
+  AdwStatusPage *welcome = NULL;
+  GtkButton *add, *demo;
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+
+  while (!controller_loaded (controller) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout_id);
+  iterate_briefly ();
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Dailies");
 
-  g_assert_cmpuint (pages->len, ==, 1);
-  page = pages->pdata[0];
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page)));
-  g_assert_cmpstr (adw_status_page_get_title (page), ==, "No Takes Yet");
-  g_assert_cmpstr (adw_status_page_get_icon_name (page), ==, APP_ID "-symbolic");
-  g_assert_nonnull (strstr (adw_status_page_get_description (page), "terminal"));
-
-  /* The two commands to type, in order: start the simulator, then generate from it. */
-  for (guint i = 0; i < labels->len; i++)
+  pages = find_widgets (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE);
+  for (guint i = 0; i < pages->len; i++)
     {
-      if (gtk_widget_has_css_class (labels->pdata[i], "monospace"))
-        g_ptr_array_add (commands, labels->pdata[i]);
+      if (gtk_widget_get_mapped (pages->pdata[i]))
+        {
+          g_assert_null (welcome);
+          welcome = pages->pdata[i];
+        }
     }
-  g_assert_cmpuint (commands->len, ==, 2);
-  g_assert_cmpstr (gtk_label_get_text (commands->pdata[0]), ==, "dailies-sim --port 8000");
-  /* Shown on several lines joined by backslashes, so it pastes into a shell as one command. */
-  joined = g_regex_replace_literal (continuation, gtk_label_get_text (commands->pdata[1]), -1, 0,
-                                    " ", 0, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (joined, "dailies-cli generate --backend ltx2-server "
-                                           "--url http://127.0.0.1:8000 --prompt \""));
-  g_assert_true (g_str_has_suffix (joined, "\" --output take.mp4"));
-  for (guint i = 0; i < commands->len; i++)
-    g_assert_true (gtk_label_get_selectable (commands->pdata[i]));
+  g_assert_nonnull (welcome);
+  g_assert_cmpstr (adw_status_page_get_title (welcome), ==, "Welcome to Dailies");
+  g_assert_cmpstr (adw_status_page_get_icon_name (welcome), ==, APP_ID);
 
-  /* Each copy button puts its own command on the clipboard and says so in a toast. */
-  for (guint i = 0; i < buttons->len; i++)
-    {
-      if (g_strcmp0 (gtk_button_get_icon_name (buttons->pdata[i]), "edit-copy-symbolic") == 0)
-        g_ptr_array_add (copy_buttons, buttons->pdata[i]);
-    }
-  g_assert_cmpuint (copy_buttons->len, ==, 2);
-  g_assert_null (find_label_with_text (GTK_WIDGET (window), "Command copied to the clipboard"));
-
-  for (guint i = 0; i < copy_buttons->len; i++)
-    {
-      g_autofree char *copied = NULL;
-
-      g_signal_emit_by_name (copy_buttons->pdata[i], "clicked");
-      copied = read_clipboard (GTK_WIDGET (window));
-      g_assert_cmpstr (copied, ==, gtk_label_get_text (commands->pdata[i]));
-    }
-
-  iterate_briefly ();
-  g_assert_nonnull (find_label_with_text (GTK_WIDGET (window), "Command copied to the clipboard"));
+  add = find_button_with_label (GTK_WIDGET (welcome), "_Add a Backend");
+  demo = find_button_with_label (GTK_WIDGET (welcome), "_Try the Demo Backend");
+  g_assert_nonnull (add);
+  g_assert_nonnull (demo);
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (add)), ==, "win.add-backend");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (demo)), ==, "win.try-demo");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (add), "suggested-action"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "add-backend"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "try-demo"));
+  /* The demo says what it is before anyone tries it. */
+  g_assert_nonnull (find_label_with_text (GTK_WIDGET (welcome),
+                                          "The demo backend runs on this computer and makes "
+                                          "synthetic test clips, not AI video. No account, no GPU."));
+  /* Nothing to generate with yet. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "generate"));
 }
+
+static AdwLeaflet *window_leaflet_of (DlyWindow *window);
 
 static void
 collect_menu_actions (GMenuModel *model,
@@ -319,14 +299,26 @@ test_primary_menu (void)
   DlyWindow *window = present_main_window ();
   g_autoptr(GPtrArray) menu_buttons = find_widgets (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
   g_autoptr(GPtrArray) actions = g_ptr_array_new_with_free_func (g_free);
-  GtkMenuButton *menu_button;
+  GtkMenuButton *menu_button = NULL;
   GtkPopover *popover;
-  const char *expected[] = { "win.show-help-overlay", "app.about", "app.quit" };
+  const char *expected[] = { "win.manage-backends", "win.toggle-takes", "win.show-help-overlay",
+                             "app.about", "app.quit" };
 
-  g_assert_cmpuint (menu_buttons->len, ==, 1);
-  menu_button = menu_buttons->pdata[0];
-  /* Primary, so that F10 opens it. */
-  g_assert_true (gtk_menu_button_get_primary (menu_button));
+  /* Primary, so that F10 opens it: the composer's, and the welcome's (the same menu) while
+   * the welcome covers the window. */
+  for (guint i = 0; i < menu_buttons->len; i++)
+    {
+      GtkMenuButton *button = menu_buttons->pdata[i];
+
+      if (!gtk_menu_button_get_primary (button))
+        continue;
+      if (gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_LEAFLET) != NULL)
+        {
+          g_assert_null (menu_button);
+          menu_button = button;
+        }
+    }
+  g_assert_nonnull (menu_button);
 
   collect_menu_actions (gtk_menu_button_get_menu_model (menu_button), actions);
   g_assert_cmpuint (actions->len, ==, G_N_ELEMENTS (expected));
@@ -337,7 +329,13 @@ test_primary_menu (void)
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "about"));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "quit"));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "show-help-overlay"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "manage-backends"));
 
+  /* The welcome covers the pane with the primary menu: show it as after choosing a backend. */
+  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
+                                      GTK_WIDGET (window_leaflet_of (window)), GTK_TYPE_STACK)),
+                                    "main");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   gtk_menu_button_popup (menu_button);
   popover = gtk_menu_button_get_popover (menu_button);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (popover));
@@ -345,6 +343,15 @@ test_primary_menu (void)
   g_assert_nonnull (find_label_with_text (GTK_WIDGET (popover), "About Dailies"));
   save_screenshot (GTK_WIDGET (popover), "app-primary-menu.png");
   gtk_menu_button_popdown (menu_button);
+}
+
+static AdwLeaflet *
+window_leaflet_of (DlyWindow *window)
+{
+  g_autoptr(GPtrArray) leaflets = find_widgets (GTK_WIDGET (window), ADW_TYPE_LEAFLET);
+
+  g_assert_cmpuint (leaflets->len, ==, 1);
+  return leaflets->pdata[0];
 }
 
 static void
@@ -356,6 +363,9 @@ test_shortcuts (void)
   assert_accels ("app.quit", "<Control>q");
   assert_accels ("window.close", "<Control>w");
   assert_accels ("win.show-help-overlay", "<Control>question");
+  assert_accels ("win.generate", "<Control>Return");
+  assert_accels ("win.manage-backends", "<Control>comma");
+  assert_accels ("win.toggle-takes", "F9");
 
   overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
   g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
@@ -366,6 +376,8 @@ test_shortcuts (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
   g_assert_nonnull (find_label_with_text (GTK_WIDGET (overlay), "Quit"));
   g_assert_nonnull (find_label_with_text (GTK_WIDGET (overlay), "Close Window"));
+  g_assert_nonnull (find_label_with_text (GTK_WIDGET (overlay), "Generate"));
+  g_assert_nonnull (find_label_with_text (GTK_WIDGET (overlay), "Play or Pause"));
   save_screenshot (GTK_WIDGET (overlay), "app-shortcuts.png");
 
   /* GtkApplicationWindow makes the overlay hide on close, to be shown again later. */

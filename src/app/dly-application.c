@@ -11,9 +11,16 @@
 #include "dly-player-window.h"
 #include "dly-window.h"
 
+/* How much of a prompt a notification quotes. */
+#define NOTIFICATION_PROMPT_CHARS 90
+
 struct _DlyApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication     parent_instance;
+
+  DlyTakeController *controller;   /* owned; made with the first main window */
+  GCancellable      *cancellable;
+  gboolean           holding;      /* a g_application_hold() while takes are in progress */
 };
 
 G_DEFINE_FINAL_TYPE (DlyApplication, dly_application, ADW_TYPE_APPLICATION)
@@ -89,11 +96,8 @@ dly_application_about_action (GSimpleAction *action,
  * its state and later refuse to close while it has work to finish.  The application exits
  * by itself once its last window is gone. */
 static void
-dly_application_quit_action (GSimpleAction *action,
-                             GVariant      *parameter,
-                             gpointer       user_data)
+dly_application_close_windows (GtkApplication *app)
 {
-  GtkApplication *app = GTK_APPLICATION (user_data);
   g_autolist(GtkWindow) windows = NULL;
 
   /* A copy with references: closing a window removes it from the application's list,
@@ -103,16 +107,250 @@ dly_application_quit_action (GSimpleAction *action,
     gtk_window_close (l->data);
 }
 
+static void
+on_quit_dialog_response_cb (AdwMessageDialog *dialog,
+                            const char       *response,
+                            DlyApplication   *self)
+{
+  if (g_strcmp0 (response, "quit") != 0)
+    return;
+  dly_application_close_windows (GTK_APPLICATION (self));
+  /* The hold kept for the takes is let go: the ledger has them, and the next start (of the
+   * app or of dailies-cli resume) goes on with them. */
+  if (self->holding)
+    {
+      self->holding = FALSE;
+      g_application_release (G_APPLICATION (self));
+    }
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+dly_application_quit_action (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  DlyApplication *self = DLY_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *dialog;
+
+  if (self->controller == NULL || !dly_take_controller_get_busy (self->controller))
+    {
+      dly_application_close_windows (GTK_APPLICATION (self));
+      return;
+    }
+
+  dialog = adw_message_dialog_new (parent, _("Quit While Takes Are in Progress?"),
+                                   _("The backends go on with them. Dailies picks them up "
+                                     "again the next time it starts, except a take that a "
+                                     "backend sends back only once, which is then lost."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "quit", _("_Quit"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "quit",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_quit_dialog_response_cb), self,
+                           G_CONNECT_DEFAULT);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The default action of a take's notification: the window, with the take selected and
+ * playing if it is done. */
+static void
+dly_application_show_take_action (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
+{
+  DlyApplication *self = DLY_APPLICATION (user_data);
+  const char *id = g_variant_get_string (parameter, NULL);
+  g_autofree char *notification_id = g_strconcat ("take-", id, NULL);
+  DlyWindow *window = dly_application_get_main_window (self);
+
+  g_application_withdraw_notification (G_APPLICATION (self), notification_id);
+  gtk_window_present (GTK_WINDOW (window));
+  dly_window_show_take (window, id);
+}
+
 static const GActionEntry dly_application_actions[] = {
   { .name = "about", .activate = dly_application_about_action },
   { .name = "quit", .activate = dly_application_quit_action },
+  { .name = "show-take", .activate = dly_application_show_take_action, .parameter_type = "s" },
 };
+
+/* Takes in progress keep the application running after its last window closes. */
+static void
+on_controller_busy_changed_cb (DlyTakeController *controller,
+                               GParamSpec        *pspec,
+                               DlyApplication    *self)
+{
+  gboolean busy = dly_take_controller_get_busy (controller);
+
+  if (busy == self->holding)
+    return;
+  self->holding = busy;
+  if (busy)
+    g_application_hold (G_APPLICATION (self));
+  else
+    g_application_release (G_APPLICATION (self));
+}
+
+static gboolean
+dly_application_is_watched (DlyApplication *self)
+{
+  for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    {
+      if (DLY_IS_WINDOW (l->data) && gtk_window_is_active (l->data))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+on_engine_job_finished_cb (DlyEngine      *engine,
+                           DlyJob         *job,
+                           DlyApplication *self)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *notification_id = NULL;
+  g_autofree char *backend = NULL;
+  g_autofree char *prompt = NULL;
+  g_autofree char *body = NULL;
+  const char *title;
+  const char *text;
+
+  /* The user is looking at the take list, which says the same. */
+  if (dly_application_is_watched (self))
+    return;
+
+  switch (dly_job_get_state (job))
+    {
+    case DLY_JOB_STATE_SUCCEEDED:
+      title = _("Take Ready");
+      break;
+    case DLY_JOB_STATE_FAILED:
+      title = _("Take Failed");
+      break;
+    case DLY_JOB_STATE_UNKNOWN:
+      title = _("Take Needs a Look");
+      break;
+    case DLY_JOB_STATE_QUEUED:
+    case DLY_JOB_STATE_SUBMITTING:
+    case DLY_JOB_STATE_WAITING:
+    case DLY_JOB_STATE_RUNNING:
+    case DLY_JOB_STATE_DOWNLOADING:
+    case DLY_JOB_STATE_CANCELLED:
+    default:
+      /* The user cancelled it: nothing to tell. */
+      return;
+    }
+
+  backend = dly_take_controller_dup_backend_name (self->controller, job);
+  text = dly_request_get_prompt (dly_job_get_request (job));
+  if (text == NULL || *text == '\0')
+    prompt = g_strdup (_("(no prompt)"));
+  else if (g_utf8_strlen (text, -1) > NOTIFICATION_PROMPT_CHARS)
+    {
+      g_autofree char *start = g_utf8_substring (text, 0, NOTIFICATION_PROMPT_CHARS);
+
+      prompt = g_strconcat (g_strchomp (start), "…", NULL);
+    }
+  else
+    prompt = g_strdup (text);
+
+  if (dly_job_get_state (job) == DLY_JOB_STATE_SUCCEEDED || dly_job_get_message (job) == NULL)
+    /* Translators: a take's prompt, then the backend that made it */
+    body = g_strdup_printf (_("“%s” on %s"), prompt, backend);
+  else
+    /* Translators: a take's prompt, the backend, then what the backend said */
+    body = g_strdup_printf (_("“%s” on %s: %s"), prompt, backend, dly_job_get_message (job));
+
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action_and_target (notification, "app.show-take", "s",
+                                                dly_job_get_id (job));
+  if (dly_job_get_state (job) != DLY_JOB_STATE_SUCCEEDED)
+    g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+
+  /* One per take: a retry's outcome replaces nothing else. */
+  notification_id = g_strconcat ("take-", dly_job_get_id (job), NULL);
+  g_application_send_notification (G_APPLICATION (self), notification_id, notification);
+}
+
+static void
+on_controller_opened_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(DlyApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dly_take_controller_open_finish (DLY_TAKE_CONTROLLER (source), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      DlyWindow *window = NULL;
+
+      g_warning ("%s", error->message);
+      for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+        if (DLY_IS_WINDOW (l->data))
+          {
+            window = l->data;
+            break;
+          }
+      if (window != NULL)
+        dly_window_add_toast (window, error->message);
+    }
+}
+
+/**
+ * dly_application_get_take_controller:
+ * @self: a #DlyApplication
+ *
+ * The application's one engine, profile store and demo, with its takes. The first call
+ * opens the ledger and the profiles (asynchronously: the window shows while they load) and
+ * then resumes unfinished takes; `dailies --play` never needs it, and never touches them.
+ *
+ * Returns: (transfer none): the take controller
+ */
+DlyTakeController *
+dly_application_get_take_controller (DlyApplication *self)
+{
+  g_return_val_if_fail (DLY_IS_APPLICATION (self), NULL);
+
+  if (self->controller == NULL)
+    {
+      self->controller = dly_take_controller_new (NULL, NULL);
+      g_signal_connect_object (self->controller, "notify::busy",
+                               G_CALLBACK (on_controller_busy_changed_cb), self,
+                               G_CONNECT_DEFAULT);
+      g_signal_connect_object (dly_take_controller_get_engine (self->controller), "job-finished",
+                               G_CALLBACK (on_engine_job_finished_cb), self, G_CONNECT_DEFAULT);
+      dly_take_controller_open_async (self->controller, self->cancellable,
+                                      on_controller_opened_cb, g_object_ref (self));
+    }
+  return self->controller;
+}
 
 static void
 dly_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } window_accels[] = {
+    { "win.generate", { "<Control>Return", "<Control>KP_Enter", NULL } },
+    { "win.manage-backends", { "<Control>comma", NULL } },
+    { "win.toggle-takes", { "F9", NULL } },
+    { "win.focus-prompt", { "<Control>l", NULL } },
+    { "win.retry-take", { "<Control>r", NULL } },
+    { "win.cancel-take", { "<Control>period", NULL } },
+    { "win.remove-take", { "<Control>Delete", NULL } },
+    { "win.use-as-template", { "<Control>t", NULL } },
+  };
 
   /* AdwApplication's startup initialises libadwaita and loads style.css from the
    * resource base path. */
@@ -124,6 +362,33 @@ dly_application_startup (GApplication *app)
                                    app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (window_accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), window_accels[i].action,
+                                           window_accels[i].accels);
+}
+
+static void
+dly_application_shutdown (GApplication *app)
+{
+  DlyApplication *self = DLY_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+  /* Unfinished takes stay in the ledger as they are, for the next start; the demo's
+   * simulator thread stops here. */
+  g_clear_object (&self->controller);
+
+  G_APPLICATION_CLASS (dly_application_parent_class)->shutdown (app);
+}
+
+static void
+dly_application_dispose (GObject *object)
+{
+  DlyApplication *self = DLY_APPLICATION (object);
+
+  g_clear_object (&self->controller);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (dly_application_parent_class)->dispose (object);
 }
 
 static void
@@ -198,9 +463,12 @@ dly_application_command_line (GApplication            *app,
 static void
 dly_application_class_init (DlyApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->dispose = dly_application_dispose;
   app_class->startup = dly_application_startup;
+  app_class->shutdown = dly_application_shutdown;
   app_class->activate = dly_application_activate;
   app_class->handle_local_options = dly_application_handle_local_options;
   app_class->command_line = dly_application_command_line;
@@ -209,6 +477,7 @@ dly_application_class_init (DlyApplicationClass *klass)
 static void
 dly_application_init (DlyApplication *self)
 {
+  self->cancellable = g_cancellable_new ();
   g_application_add_main_option_entries (G_APPLICATION (self), dly_application_options);
 }
 

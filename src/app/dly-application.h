@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "dly-take-controller.h"
 #include "dly-window.h"
 
 G_BEGIN_DECLS
@@ -13,5 +14,6 @@ G_DECLARE_FINAL_TYPE (DlyApplication, dly_application, DLY, APPLICATION, AdwAppl
 
 DlyApplication *dly_application_new             (void);
 DlyWindow      *dly_application_get_main_window (DlyApplication *self);
+DlyTakeController *dly_application_get_take_controller (DlyApplication *self);
 
 G_END_DECLS
