@@ -17,6 +17,7 @@
 #include "dly-compare-view.h"
 #include "dly-composer.h"
 #include "dly-ledger.h"
+#include "dly-pane.h"
 #include "dly-param-panel.h"
 #include "dly-sim.h"
 #include "dly-take-diff.h"
@@ -897,6 +898,64 @@ test_ten_thousand_takes (void)
   place_clear (&place);
 }
 
+static int
+compare_x (gconstpointer a,
+           gconstpointer b,
+           gpointer      window)
+{
+  double xa = 0, xb = 0;
+
+  gtk_widget_translate_coordinates (*(GtkWidget **) a, window, 0, 0, &xa, NULL);
+  gtk_widget_translate_coordinates (*(GtkWidget **) b, window, 0, 0, &xb, NULL);
+  return (xa > xb) - (xa < xb);
+}
+
+/* The panes stand at the widths the user left them, and fold when those no longer fit. */
+static void
+test_pane_widths (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GPtrArray) panes = g_ptr_array_new ();
+  DlyWindow *window;
+  gboolean destroyed = FALSE;
+
+  g_settings_set_int (settings, "composer-width", 420);
+  g_settings_set_int (settings, "take-list-width", 340);
+  window = dly_window_new (GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (controller_loaded, dly_window_get_controller (window), 10, "the window to load");
+  resize_window (window, 1280, 800);
+
+  for (GtkWidget *pane = find_widget (GTK_WIDGET (window), DLY_TYPE_PANE); pane != NULL;
+       pane = gtk_widget_get_next_sibling (pane))
+    if (DLY_IS_PANE (pane))
+      g_ptr_array_add (panes, pane);
+  /* The leaflet's children: composer, separator, takes, separator, preview. */
+  g_assert_cmpuint (panes->len, ==, 3);
+  g_assert_false (adw_leaflet_get_folded (window_leaflet (window)));
+  /* The leaflet keeps its children in stacking order: sort them as they stand, left to right. */
+  g_ptr_array_sort_with_data (panes, compare_x, window);
+  g_assert_cmpint (gtk_widget_get_width (panes->pdata[0]), ==, 420);
+  g_assert_cmpint (gtk_widget_get_width (panes->pdata[1]), ==, 340);
+  g_assert_cmpint (gtk_widget_get_width (panes->pdata[2]), >=, 420);
+
+  /* 420 + 340 + 420 and the separators no longer fit in 1150: one at a time. */
+  resize_window (window, 1150, 800);
+  g_assert_true (adw_leaflet_get_folded (window_leaflet (window)));
+  resize_window (window, 1280, 800);
+
+  /* As if dragged, then closed: the widths are kept for next time. */
+  dly_pane_set_width (panes->pdata[0], 380);
+  g_signal_connect_swapped (window, "destroy", G_CALLBACK (timeout_cb), &destroyed);
+  gtk_window_close (GTK_WINDOW (window));
+  wait_until (flag_set, &destroyed, 10, "the window to close");
+  g_assert_cmpint (g_settings_get_int (settings, "composer-width"), ==, 380);
+  g_assert_cmpint (g_settings_get_int (settings, "take-list-width"), ==, 340);
+  g_settings_reset (settings, "composer-width");
+  g_settings_reset (settings, "take-list-width");
+}
+
 /* The narrow window: each region in turn, with its way back. */
 static void
 test_narrow_navigation (void)
@@ -1169,6 +1228,7 @@ main (int   argc,
   g_test_add_func ("/main-window/compare-labels", test_compare_labels);
   g_test_add_func ("/main-window/narrow-navigation", test_narrow_navigation);
   g_test_add_func ("/main-window/accessible-labels", test_accessible_labels);
+  g_test_add_func ("/main-window/pane-widths", test_pane_widths);
   g_test_add_func ("/main-window/remove-with-undo", test_remove_with_undo);
   g_test_add_func ("/main-window/close-while-busy", test_close_while_busy);
   g_test_add_func ("/main-window/resume-after-restart", test_resume_after_restart);

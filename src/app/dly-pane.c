@@ -127,6 +127,19 @@ dly_pane_get_request_mode (GtkWidget *widget)
                              : GTK_SIZE_REQUEST_CONSTANT_SIZE;
 }
 
+/* A child that expands does not make the pane expand: its width is the user's. Only a pane
+ * told to (hexpand on the pane itself, as the preview is) takes the leaflet's spare room. */
+static void
+dly_pane_compute_expand (GtkWidget *widget,
+                         gboolean  *hexpand,
+                         gboolean  *vexpand)
+{
+  DlyPane *self = DLY_PANE (widget);
+
+  *hexpand = FALSE;
+  *vexpand = self->child != NULL && gtk_widget_compute_expand (self->child, GTK_ORIENTATION_VERTICAL);
+}
+
 static void
 dly_pane_dispose (GObject *object)
 {
@@ -205,6 +218,7 @@ dly_pane_class_init (DlyPaneClass *klass)
   widget_class->measure = dly_pane_measure;
   widget_class->size_allocate = dly_pane_size_allocate;
   widget_class->get_request_mode = dly_pane_get_request_mode;
+  widget_class->compute_expand = dly_pane_compute_expand;
 
   properties[PROP_CHILD] =
     g_param_spec_object ("child", NULL, NULL, GTK_TYPE_WIDGET, flags);
