@@ -668,6 +668,12 @@ result_arrived (gpointer data)
   return *(GAsyncResult **) data != NULL;
 }
 
+static gboolean
+retry_toast_shown (gpointer window)
+{
+  return find_label_text (window, "Studio GPU: ") && find_label_text (window, "trying again");
+}
+
 static void
 test_resume_after_restart (void)
 {
@@ -765,6 +771,19 @@ test_resume_after_restart (void)
 
   /* Selected by show-take, it plays. */
   wait_until (player_shows_frame, dly_window_get_video_view (window), 30, "the resumed take");
+
+  /* A backend that answers 503 once: a passing toast, and the take goes on. */
+  dly_sim_inject_http_errors (sim, "ltx2-server", 503, 1, 0);
+  g_object_set (engine, "retry-base-ms", 100, NULL);
+  dly_take_controller_submit_async (controller, profile, requests, NULL, on_async_done, &result);
+  wait_until (result_arrived, &result, 10, "the second submission");
+  submitted = dly_take_controller_submit_finish (controller, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  wait_until (retry_toast_shown, window, 10, "a toast about the 503");
+  wait_until (job_finished, g_ptr_array_index (submitted, 0), 60, "the take after the 503");
+  g_assert_cmpint (dly_job_get_state (g_ptr_array_index (submitted, 0)), ==,
+                   DLY_JOB_STATE_SUCCEEDED);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (controller);
