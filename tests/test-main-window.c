@@ -477,6 +477,14 @@ set_small_parameters (DlyComposer *composer,
     }
 }
 
+static gboolean
+composer_has_image (gpointer composer)
+{
+  g_autoptr(DlyRequest) request = dly_composer_build_request (composer);
+
+  return request != NULL && dly_request_get_image (request) != NULL;
+}
+
 /* (a) First run, the demo backend, a take from prompt to playing, and comparing two. */
 static void
 test_demo_flow (void)
@@ -570,6 +578,18 @@ test_demo_flow (void)
   dly_take_list_select_job (take_list, first);
   wait_until (player_shows_frame, video_view, 30, "the first take again");
   dly_player_pause (player);
+
+  /* "Use frame": the frame shown, saved as a PNG, becomes the composer's input image. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (video_view), "player.use-frame", NULL));
+  wait_until (composer_has_image, composer, 10, "the frame in the composer");
+  {
+    g_autoptr(DlyRequest) request = dly_composer_build_request (composer);
+    const char *image = dly_request_get_image (request);
+
+    g_assert_true (g_str_has_suffix (image, ".png"));
+    g_assert_true (g_file_test (image, G_FILE_TEST_IS_REGULAR));
+  }
+  dly_composer_set_image (composer, NULL);
 }
 
 /* The diff behind the compare labels. */
@@ -1152,11 +1172,13 @@ test_close_while_busy (void)
 static gboolean
 inside_other_widget (GtkWidget *widget)
 {
-  /* The composer, the take list and the player views check their own controls. */
+  /* The composer, the take list and the player views check their own controls; window
+   * controls and toasts are the toolkit's. */
   return gtk_widget_get_ancestor (widget, DLY_TYPE_COMPOSER) != NULL
          || gtk_widget_get_ancestor (widget, DLY_TYPE_TAKE_LIST) != NULL
          || gtk_widget_get_ancestor (widget, DLY_TYPE_VIDEO_VIEW) != NULL
-         || gtk_widget_get_ancestor (widget, GTK_TYPE_WINDOW_CONTROLS) != NULL;
+         || gtk_widget_get_ancestor (widget, GTK_TYPE_WINDOW_CONTROLS) != NULL
+         || gtk_widget_get_ancestor (widget, g_type_from_name ("AdwToastWidget")) != NULL;
 }
 
 static void
