@@ -811,6 +811,85 @@ test_resume_after_restart (void)
   place_clear (&place);
 }
 
+/* A later start with demo takes and no backend of the user's own: the demo is offered again;
+ * an unfinished demo take is pointed at the demo's new port (where it is unknown). */
+static void
+save_demo_job (const char  *ledger_path,
+               const char  *id,
+               DlyJobState  state,
+               const char  *remote_id)
+{
+  g_autoptr(DlyLedger) ledger = dly_ledger_new (ledger_path);
+  g_autoptr(DlyRequest) request = dly_request_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DlyJob) job = NULL;
+
+  dly_ledger_open_async (ledger, NULL, on_async_done, &result);
+  wait_until (result_arrived, &result, 10, "the ledger to open");
+  g_assert_true (dly_ledger_open_finish (ledger, result, &error));
+  g_clear_object (&result);
+
+  dly_request_set_prompt (request, "A paper lantern drifts over a dark lake");
+  dly_request_set_param_int (request, "width", 256);
+  dly_request_set_param_int (request, "height", 192);
+  dly_request_set_param_int (request, "num_frames", 9);
+  /* The port of a demo that ran in an earlier process, long gone. */
+  job = dly_job_new (id, request, "ltx2-server", "http://127.0.0.1:9", DLY_DEMO_PROFILE_NAME,
+                     NULL, NULL, g_get_real_time ());
+  dly_job_set_state (job, state);
+  if (remote_id != NULL)
+    {
+      dly_job_set_remote_id (job, remote_id);
+      dly_job_set_started_at (job, g_get_real_time ());
+    }
+  dly_ledger_save_async (ledger, job, NULL, on_async_done, &result);
+  wait_until (result_arrived, &result, 10, "the demo job to be written");
+  g_assert_true (dly_ledger_save_finish (ledger, result, &error));
+}
+
+static void
+test_demo_again (void)
+{
+  DlyTakeController *controller;
+  DlyWindow *window;
+  DlyJob *job;
+  Place place, unfinished;
+
+  place_init (&place, "demo-again");
+  save_demo_job (place.ledger_path, "demo-done", DLY_JOB_STATE_SUCCEEDED, NULL);
+  controller = open_controller (&place);
+  window = dly_window_new_with_controller (GTK_APPLICATION (app), controller);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (controller_loaded, controller, 10, "the controller to load");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_cmpstr (main_page (window), ==, "main");
+  g_assert_cmpstr (composer_page (window), ==, "setup");
+  g_assert_true (find_label_text (GTK_WIDGET (window), "Start the Demo Again?"));
+  save_screenshot (GTK_WIDGET (window), "main-window-demo-again-1280x800.png");
+  g_action_group_activate_action (G_ACTION_GROUP (window), "try-demo", NULL);
+  g_assert_cmpstr (composer_page (window), ==, "composer");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (controller);
+  place_clear (&place);
+
+  /* Unfinished: its backend is the demo wherever it runs now, which starts for it. */
+  place_init (&unfinished, "demo-unfinished");
+  save_demo_job (unfinished.ledger_path, "demo-waiting", DLY_JOB_STATE_WAITING, "task-of-old");
+  controller = open_controller (&unfinished);
+  wait_until (controller_loaded, controller, 10, "the controller to load");
+  job = dly_engine_lookup_job (dly_take_controller_get_engine (controller), "demo-waiting");
+  g_assert_nonnull (job);
+  wait_until (job_finished, job, 30, "the old demo take to be given up");
+  /* The new simulator never heard of it, and says so. */
+  g_assert_cmpint (dly_job_get_state (job), ==, DLY_JOB_STATE_FAILED);
+  g_assert_true (dly_demo_is_running (dly_take_controller_get_demo (controller)));
+  g_assert_nonnull (dly_profile_store_lookup (dly_take_controller_get_profile_store (controller),
+                                              DLY_DEMO_PROFILE_NAME));
+  g_object_unref (controller);
+  place_clear (&unfinished);
+}
+
 /* (c) The whole window over a ledger of 10,000 takes: opening and scrolling. */
 
 #define N_TAKES 10000
@@ -1273,6 +1352,7 @@ main (int   argc,
   g_test_add_func ("/main-window/remove-with-undo", test_remove_with_undo);
   g_test_add_func ("/main-window/close-while-busy", test_close_while_busy);
   g_test_add_func ("/main-window/resume-after-restart", test_resume_after_restart);
+  g_test_add_func ("/main-window/demo-again", test_demo_again);
   g_test_add_func ("/main-window/ten-thousand-takes", test_ten_thousand_takes);
 
   ret = g_test_run ();

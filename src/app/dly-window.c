@@ -56,6 +56,8 @@ struct _DlyWindow
   GtkStack             *composer_stack;
   GtkSpinner           *loading_spinner;
   AdwStatusPage        *setup_page;
+  GtkButton            *setup_add_button;
+  GtkButton            *setup_demo_button;
   DlyComposer          *composer;
   DlyTakeList          *take_list;
   AdwWindowTitle       *takes_title;
@@ -295,8 +297,23 @@ dly_window_update_setup (DlyWindow *self)
     }
   else
     {
-      /* Back after a demo: its takes are here, its simulator is not. */
-      if (dly_take_controller_has_demo_takes (self->controller))
+      gboolean demo_again = dly_take_controller_has_demo_takes (self->controller);
+
+      /* Back after a demo: its takes are here, its simulator is not, and starting it again
+       * is the likelier wish. */
+      gtk_button_set_label (self->setup_demo_button, demo_again ? _("_Start the Demo Again")
+                                                                : _("_Try the Demo Backend"));
+      if (demo_again)
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (self->setup_demo_button), "suggested-action");
+          gtk_widget_remove_css_class (GTK_WIDGET (self->setup_add_button), "suggested-action");
+        }
+      else
+        {
+          gtk_widget_remove_css_class (GTK_WIDGET (self->setup_demo_button), "suggested-action");
+          gtk_widget_add_css_class (GTK_WIDGET (self->setup_add_button), "suggested-action");
+        }
+      if (demo_again)
         {
           adw_status_page_set_title (self->setup_page, _("Start the Demo Again?"));
           adw_status_page_set_description (self->setup_page,
@@ -1465,6 +1482,8 @@ dly_window_class_init (DlyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, composer_stack);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, setup_page);
+  gtk_widget_class_bind_template_child (widget_class, DlyWindow, setup_add_button);
+  gtk_widget_class_bind_template_child (widget_class, DlyWindow, setup_demo_button);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, take_list);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, takes_title);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, show_preview_button);
