@@ -1530,6 +1530,7 @@ static void
 close_session (DlyPlayer *self)
 {
   Session *session = g_steal_pointer (&self->session);
+  GThreadPool *commands;
   Command *teardown;
 
   if (self->bus_source != NULL)
@@ -1551,11 +1552,13 @@ close_session (DlyPlayer *self)
   g_mutex_unlock (&session->lock);
 
   /* Setting NULL joins the streaming threads: do it on the worker, after whatever was
-   * queued, and let the worker drop the last reference. */
+   * queued, and let the worker drop the last reference. The pool is taken first: once the
+   * teardown is queued the worker may free the session at any moment. */
+  commands = g_steal_pointer (&session->commands);
   teardown = g_new0 (Command, 1);
   teardown->kind = COMMAND_TEARDOWN;
-  g_thread_pool_push (session->commands, teardown, NULL);
-  g_thread_pool_free (g_steal_pointer (&session->commands), FALSE, FALSE);
+  g_thread_pool_push (commands, teardown, NULL);
+  g_thread_pool_free (commands, FALSE, FALSE);
 }
 
 static void
