@@ -42,6 +42,8 @@ struct _DlyWindow
   DlyJob               *compared_job;   /* (nullable) owned: the second take when comparing */
   char                 *pending_show_id;    /* a take to show once the ledger is in */
   GtkWidget            *backends_window;    /* (nullable) weak */
+  gboolean              drawn;              /* the first frame is on screen */
+  gulong                first_paint_id;
 
   /* Template children */
   AdwToastOverlay      *toast_overlay;
@@ -290,7 +292,11 @@ dly_window_update_setup (DlyWindow *self)
       return;
     }
 
-  if (has_profiles)
+  /* The composer is the heaviest part of the window: the first frame goes out without it,
+   * and it follows in the next. */
+  if (has_profiles && self->composer == NULL && !self->drawn)
+    gtk_stack_set_visible_child_name (self->composer_stack, "loading");
+  else if (has_profiles)
     {
       ensure_composer (self);
       gtk_stack_set_visible_child_name (self->composer_stack, "composer");
@@ -1319,6 +1325,41 @@ dly_window_save_state (DlyWindow *self)
   g_settings_apply (self->settings);
 }
 
+static void
+on_first_paint_cb (GdkFrameClock *clock,
+                   DlyWindow     *self)
+{
+  g_clear_signal_handler (&self->first_paint_id, clock);
+  self->drawn = TRUE;
+  if (dly_take_controller_get_loaded (self->controller))
+    dly_window_update_setup (self);
+}
+
+static void
+dly_window_realize (GtkWidget *widget)
+{
+  DlyWindow *self = DLY_WINDOW (widget);
+  GdkFrameClock *clock;
+
+  GTK_WIDGET_CLASS (dly_window_parent_class)->realize (widget);
+
+  clock = gdk_surface_get_frame_clock (gtk_native_get_surface (GTK_NATIVE (widget)));
+  if (!self->drawn && self->first_paint_id == 0)
+    self->first_paint_id = g_signal_connect (clock, "after-paint",
+                                             G_CALLBACK (on_first_paint_cb), self);
+}
+
+static void
+dly_window_unrealize (GtkWidget *widget)
+{
+  DlyWindow *self = DLY_WINDOW (widget);
+  GdkFrameClock *clock = gdk_surface_get_frame_clock (gtk_native_get_surface (GTK_NATIVE (widget)));
+
+  g_clear_signal_handler (&self->first_paint_id, clock);
+
+  GTK_WIDGET_CLASS (dly_window_parent_class)->unrealize (widget);
+}
+
 static gboolean
 dly_window_close_request (GtkWindow *window)
 {
@@ -1454,6 +1495,8 @@ dly_window_class_init (DlyWindowClass *klass)
   object_class->get_property = dly_window_get_property;
   object_class->set_property = dly_window_set_property;
   window_class->close_request = dly_window_close_request;
+  widget_class->realize = dly_window_realize;
+  widget_class->unrealize = dly_window_unrealize;
 
   /**
    * DlyWindow:controller:
