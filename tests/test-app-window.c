@@ -4,6 +4,8 @@
  * persistence, quitting, and screenshots at a wide and a narrow size for a person to see. */
 #include "config.h"
 
+#include "dly-test-ui.h"
+
 #include <adwaita.h>
 #include <string.h>
 
@@ -107,33 +109,6 @@ iterate_briefly (void)
   g_timeout_add (100, timeout_cb, &done);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
-}
-
-/* Renders @widget as it is on screen and saves it next to the test binary. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gdk_paintable_get_intrinsic_width (paintable);
-  int height = gdk_paintable_get_intrinsic_height (paintable);
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot (%dx%d): %s", width, height, path);
 }
 
 /* The window's size on screen; the widget is a little smaller, inside the resize borders. */
@@ -341,7 +316,7 @@ test_primary_menu (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (popover));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (popover)));
   g_assert_nonnull (find_label_with_text (GTK_WIDGET (popover), "About Dailies"));
-  save_screenshot (GTK_WIDGET (popover), "app-primary-menu.png");
+  dly_test_save_screenshot (GTK_WIDGET (popover), "app-primary-menu.png");
   gtk_menu_button_popdown (menu_button);
 }
 
@@ -378,7 +353,7 @@ test_shortcuts (void)
   g_assert_nonnull (find_label_with_text (GTK_WIDGET (overlay), "Close Window"));
   g_assert_nonnull (find_label_with_text (GTK_WIDGET (overlay), "Generate"));
   g_assert_nonnull (find_label_with_text (GTK_WIDGET (overlay), "Play or Pause"));
-  save_screenshot (GTK_WIDGET (overlay), "app-shortcuts.png");
+  dly_test_save_screenshot (GTK_WIDGET (overlay), "app-shortcuts.png");
 
   /* GtkApplicationWindow makes the overlay hide on close, to be shown again later. */
   gtk_window_close (GTK_WINDOW (overlay));
@@ -417,7 +392,7 @@ test_about (void)
   g_assert_true (gtk_icon_theme_has_icon (icon_theme, APP_ID));
   g_assert_true (gtk_icon_theme_has_icon (icon_theme, APP_ID "-symbolic"));
 
-  save_screenshot (GTK_WIDGET (about), "app-about.png");
+  dly_test_save_screenshot (GTK_WIDGET (about), "app-about.png");
   gtk_window_destroy (GTK_WINDOW (about));
 }
 
@@ -473,7 +448,7 @@ screenshot_at_size (int         width,
   /* The content fits: the window is not forced bigger than asked. */
   assert_surface_size (window, width, height);
 
-  save_screenshot (GTK_WIDGET (window), name);
+  dly_test_save_screenshot (GTK_WIDGET (window), name);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_settings_reset (settings, "window-width");

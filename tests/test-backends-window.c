@@ -7,6 +7,8 @@
  * of the list and the editor, wide and narrow, land in the build directory. */
 #include "config.h"
 
+#include "dly-test-ui.h"
+
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -261,33 +263,6 @@ assert_secret_only_masked (const char *secret)
   check_secret_not_shown (secret, TRUE);
 }
 
-/* Renders @widget as it is on screen and saves it next to the test binary. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gdk_paintable_get_intrinsic_width (paintable);
-  int height = gdk_paintable_get_intrinsic_height (paintable);
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot (%dx%d): %s", width, height, path);
-}
-
 /* Lets revealers and spinners settle before a picture is taken. */
 static void
 settle (GtkWidget *widget)
@@ -478,7 +453,7 @@ test_empty_state (void)
       g_assert_true (gtk_widget_get_visible (child (window, "empty_group")));
       g_assert_false (gtk_widget_get_visible (child (window, "list_group")));
       settle (GTK_WIDGET (window));
-      save_screenshot (GTK_WIDGET (window), name);
+      dly_test_save_screenshot (GTK_WIDGET (window), name);
       destroy_all_windows ();
     }
 }
@@ -684,7 +659,7 @@ test_invalid_input_blocks_save (void)
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (child (editor, "defaults_row")), TRUE);
   gtk_window_set_default_size (GTK_WINDOW (editor), 400, 800);
   settle (GTK_WIDGET (editor));
-  save_screenshot (GTK_WIDGET (editor), "backends-editor-invalid-400x800.png");
+  dly_test_save_screenshot (GTK_WIDGET (editor), "backends-editor-invalid-400x800.png");
   gtk_editable_set_text (GTK_EDITABLE (quality), "");
   g_assert_true (save_enabled (editor));
 
@@ -800,7 +775,7 @@ test_screenshots (void)
                                   DLY_DEMO_PROFILE_NAME);
       g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
       settle (GTK_WIDGET (window));
-      save_screenshot (GTK_WIDGET (window), list_name);
+      dly_test_save_screenshot (GTK_WIDGET (window), list_name);
       assert_secret_nowhere_shown ("TESTKEY");
 
       /* Made here rather than through the row's button, to open it at the size wanted. */
@@ -812,7 +787,7 @@ test_screenshots (void)
       WAIT_UNTIL (dly_profile_editor_get_problem (editor) == NULL);
       test_and_wait (editor);
       settle (GTK_WIDGET (editor));
-      save_screenshot (GTK_WIDGET (editor), editor_name);
+      dly_test_save_screenshot (GTK_WIDGET (editor), editor_name);
       assert_secret_nowhere_shown ("TESTKEY");
 
       /* The defaults, opened, at the bottom of the form. */
@@ -826,7 +801,7 @@ test_screenshots (void)
           adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
           gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
           settle (GTK_WIDGET (editor));
-          save_screenshot (GTK_WIDGET (editor), "backends-editor-defaults-1280x800.png");
+          dly_test_save_screenshot (GTK_WIDGET (editor), "backends-editor-defaults-1280x800.png");
         }
 
       /* The list of dialects, each with its one-line description. */
@@ -840,7 +815,7 @@ test_screenshots (void)
           g_assert_nonnull (popover);
           WAIT_UNTIL (gtk_widget_get_mapped (popover));
           settle (popover);
-          save_screenshot (popover, "backends-editor-dialects.png");
+          dly_test_save_screenshot (popover, "backends-editor-dialects.png");
           gtk_popover_popdown (GTK_POPOVER (popover));
         }
       destroy_all_windows ();

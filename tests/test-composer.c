@@ -7,6 +7,8 @@
  * kept in memory in a store over a temporary file; keys come from the environment. */
 #include "config.h"
 
+#include "dly-test-ui.h"
+
 #include <adwaita.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -168,32 +170,11 @@ static void
 save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
   WAIT_UNTIL (!transitions_running (widget));
   wait_for_scrolling (widget);
+  /* After the last frame: a paintable keeps the picture of the moment it was made. */
   gtk_test_widget_wait_for_draw (widget);
-  /* Made after the last frame: a paintable keeps the picture of the widget it was made from. */
-  paintable = gtk_widget_paintable_new (widget);
-  width = gdk_paintable_get_intrinsic_width (paintable);
-  height = gdk_paintable_get_intrinsic_height (paintable);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot (%dx%d): %s", width, height, path);
+  dly_test_save_screenshot (widget, name);
 }
 
 /* --- fixtures --- */

@@ -4,6 +4,8 @@
  * person to look at. Waits are on player state and signals, never on the clock. */
 #include "config.h"
 
+#include "dly-test-ui.h"
+
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
@@ -51,33 +53,6 @@ on_count (gpointer  instance,
           guint    *count)
 {
   (*count)++;
-}
-
-/* Renders @widget as it is on screen and saves it next to the test binary. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gdk_paintable_get_intrinsic_width (paintable);
-  int height = gdk_paintable_get_intrinsic_height (paintable);
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot (%dx%d): %s", width, height, path);
 }
 
 static DlyPlayerWindow *
@@ -250,7 +225,7 @@ test_video_view (void)
   g_assert_true (has_label (widget, "Frame 1 of 120"));
   g_assert_true (has_label (GTK_WIDGET (window), "768 × 512"));
   g_assert_true (gtk_widget_has_focus (widget));
-  save_screenshot (GTK_WIDGET (window), "player-window-1280x800.png");
+  dly_test_save_screenshot (GTK_WIDGET (window), "player-window-1280x800.png");
 
   /* Period and comma: one frame either way. */
   activate_and_wait (widget, "player.step-forward", NULL, "step-done");
@@ -293,7 +268,7 @@ test_video_view (void)
   WAIT_UNTIL (!dly_video_view_get_controls_revealed (view));
   WAIT_UNTIL (dly_player_get_position (player) > GST_SECOND);
   wait_for_transitions (GTK_WIDGET (window));
-  save_screenshot (GTK_WIDGET (window), "player-window-playing.png");
+  dly_test_save_screenshot (GTK_WIDGET (window), "player-window-playing.png");
   dly_video_view_reveal_controls (view);
   g_assert_true (dly_video_view_get_controls_revealed (view));
   activate_and_wait (widget, "player.play-pause", NULL, "seek-done");
@@ -315,7 +290,7 @@ test_video_view (void)
   WAIT_UNTIL (find_descendant (GTK_WIDGET (window), g_type_from_name ("AdwToastWidget")) != NULL);
   assert_png (used_path, 768, 512);
   wait_for_transitions (GTK_WIDGET (window));
-  save_screenshot (GTK_WIDGET (window), "player-window-use-frame.png");
+  dly_test_save_screenshot (GTK_WIDGET (window), "player-window-use-frame.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -325,7 +300,7 @@ test_video_view_narrow (void)
 {
   DlyPlayerWindow *window = open_window ("take", NULL, 360, 720);
 
-  save_screenshot (GTK_WIDGET (window), "player-window-360x720.png");
+  dly_test_save_screenshot (GTK_WIDGET (window), "player-window-360x720.png");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -344,7 +319,7 @@ test_error (void)
   gtk_widget_activate_action (GTK_WIDGET (view), "player.play-pause", NULL);
   gtk_widget_activate_action (GTK_WIDGET (view), "player.step-forward", NULL);
   g_assert_cmpint (dly_player_get_state (player), ==, DLY_PLAYER_STATE_ERROR);
-  save_screenshot (GTK_WIDGET (window), "player-window-error.png");
+  dly_test_save_screenshot (GTK_WIDGET (window), "player-window-error.png");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -377,7 +352,7 @@ test_compare_view (void)
   /* Labels say which take is which; the takes' media facts are the same here. */
   g_assert_true (has_label (GTK_WIDGET (compare), "A · player-take.mp4"));
   g_assert_true (has_label (GTK_WIDGET (compare), "B · player-take-b.mp4"));
-  save_screenshot (GTK_WIDGET (window), "player-compare-1280x800.png");
+  dly_test_save_screenshot (GTK_WIDGET (window), "player-compare-1280x800.png");
 
   /* One set of controls moves both takes. */
   activate_and_wait (widget, "player.seek-forward", NULL, "seek-done");
@@ -415,7 +390,7 @@ test_compare_view (void)
   dly_compare_view_set_wipe_position (compare, 0.35);
   g_assert_cmpfloat (dly_compare_view_get_wipe_position (compare), ==, 0.35);
   wait_for_transitions (GTK_WIDGET (window));
-  save_screenshot (GTK_WIDGET (window), "player-compare-wipe.png");
+  dly_test_save_screenshot (GTK_WIDGET (window), "player-compare-wipe.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -428,7 +403,7 @@ test_compare_view_narrow (void)
 
   /* Takes that differ are labelled with how. */
   g_assert_true (has_label (GTK_WIDGET (compare), "768 × 512 · 24 fps · 5.01 s"));
-  save_screenshot (GTK_WIDGET (window), "player-compare-360x720.png");
+  dly_test_save_screenshot (GTK_WIDGET (window), "player-compare-360x720.png");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -6,6 +6,8 @@
  * on the clock, except the one that checks the clock. */
 #include "config.h"
 
+#include "dly-test-ui.h"
+
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
@@ -386,32 +388,6 @@ shows_picture (DlyTakeRow *row)
   GtkPicture *picture = GTK_PICTURE (child (row, "picture"));
 
   return gtk_widget_get_visible (GTK_WIDGET (picture)) && gtk_picture_get_paintable (picture) != NULL;
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gdk_paintable_get_intrinsic_width (paintable);
-  int height = gdk_paintable_get_intrinsic_height (paintable);
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot (%dx%d): %s", width, height, path);
 }
 
 /* --- signals --- */
@@ -866,7 +842,7 @@ test_states (void)
     full = find_selectable_label (popover);
     g_assert_nonnull (full);
     g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (full)), ==, dly_job_get_message (t.failed));
-    save_screenshot (popover, "take-list-message.png");
+    dly_test_save_screenshot (popover, "take-list-message.png");
     gtk_popover_popdown (GTK_POPOVER (popover));
   }
 
@@ -1144,7 +1120,7 @@ test_actions (void)
     g_assert_true (GTK_IS_POPOVER_MENU (popover));
     gtk_test_widget_wait_for_draw (popover);
     g_assert_true (gtk_widget_get_mapped (popover));
-    save_screenshot (popover, "take-list-menu.png");
+    dly_test_save_screenshot (popover, "take-list-menu.png");
     gtk_popover_popdown (GTK_POPOVER (popover));
   }
   activate (row, "take.compare-with", g_variant_new_string ("succeeded-b"));
@@ -1324,7 +1300,7 @@ test_screenshots (void)
   page = gtk_stack_get_visible_child (GTK_STACK (gtk_widget_get_first_child (GTK_WIDGET (w.list))));
   g_assert_true (ADW_IS_STATUS_PAGE (page));
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (page)), ==, "No Takes Yet");
-  save_screenshot (GTK_WIDGET (w.window), "take-list-empty-400x800.png");
+  dly_test_save_screenshot (GTK_WIDGET (w.window), "take-list-empty-400x800.png");
   close_window (&w);
 
   takes_init (&t);
@@ -1340,7 +1316,7 @@ test_screenshots (void)
       WAIT_UNTIL (dly_thumbnailer_get_n_pending (dly_thumbnailer_get_default ()) == 0);
       WAIT_UNTIL (shows_picture (find_row (GTK_WIDGET (w.list), t.succeeded)));
       gtk_test_widget_wait_for_draw (GTK_WIDGET (w.window));
-      save_screenshot (GTK_WIDGET (w.window), name);
+      dly_test_save_screenshot (GTK_WIDGET (w.window), name);
 
       /* And the end of the list, where the failures are. */
       scroll_to (w.list, g_list_model_get_n_items (G_LIST_MODEL (t.store)) - 1);
@@ -1348,7 +1324,7 @@ test_screenshots (void)
       gtk_test_widget_wait_for_draw (GTK_WIDGET (w.window));
       g_free (name);
       name = g_strdup_printf ("take-list-%dx800-end.png", width);
-      save_screenshot (GTK_WIDGET (w.window), name);
+      dly_test_save_screenshot (GTK_WIDGET (w.window), name);
       close_window (&w);
     }
 
