@@ -8,6 +8,8 @@
  * gives a canned answer; requests for the CDN host get a small video. */
 #include "config.h"
 
+#include "dly-test-backend.h"
+
 #include <string.h>
 
 #include "dly-backend-apixo.h"
@@ -230,49 +232,6 @@ wait_for (GAsyncResult **result)
   return *result;
 }
 
-static DlyRemoteStatus *
-run_submit (Fixture    *fx,
-            DlyRequest *request,
-            GError    **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  dly_backend_submit_async (fx->backend, fx->session, request, NULL, on_done, &result);
-  return dly_backend_submit_finish (fx->backend, wait_for (&result), error);
-}
-
-static DlyRemoteStatus *
-run_poll (Fixture    *fx,
-          const char *remote_id,
-          GError    **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  dly_backend_poll_async (fx->backend, fx->session, remote_id, NULL, on_done, &result);
-  return dly_backend_poll_finish (fx->backend, wait_for (&result), error);
-}
-
-static char *
-run_check (Fixture *fx,
-           GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  dly_backend_check_async (fx->backend, fx->session, NULL, on_done, &result);
-  return dly_backend_check_finish (fx->backend, wait_for (&result), error);
-}
-
-static gboolean
-run_cancel (Fixture    *fx,
-            const char *remote_id,
-            GError    **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  dly_backend_cancel_async (fx->backend, fx->session, remote_id, NULL, on_done, &result);
-  return dly_backend_cancel_finish (fx->backend, wait_for (&result), error);
-}
-
 static GBytes *
 fetch (Fixture     *fx,
        SoupMessage *message,
@@ -289,7 +248,7 @@ submit_ok (Fixture    *fx,
            DlyRequest *request)
 {
   g_autoptr(GError) error = NULL;
-  DlyRemoteStatus *status = run_submit (fx, request, &error);
+  DlyRemoteStatus *status = dly_test_run_submit (fx->backend, fx->session, request, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (status);
@@ -310,7 +269,7 @@ submit_error (Fixture    *fx,
 
   if (content_type != NULL || body != NULL)
     respond (fx, http_status, content_type, body);
-  status = run_submit (fx, request, &error);
+  status = dly_test_run_submit (fx->backend, fx->session, request, &error);
   g_assert_null (status);
   g_assert_error (error, DLY_ERROR, code);
   g_assert_null (strstr (error->message, API_KEY));
@@ -326,7 +285,7 @@ poll_json (Fixture    *fx,
   DlyRemoteStatus *status;
 
   respond_json (fx, body);
-  status = run_poll (fx, remote_id, &error);
+  status = dly_test_run_poll (fx->backend, fx->session, remote_id, &error);
   g_assert_no_error (error);
   g_assert_nonnull (status);
   return status;
@@ -343,7 +302,7 @@ poll_error (Fixture    *fx,
   g_autoptr(DlyRemoteStatus) status = NULL;
 
   respond (fx, http_status, content_type, body);
-  status = run_poll (fx, "job-1", &error);
+  status = dly_test_run_poll (fx->backend, fx->session, "job-1", &error);
   g_assert_null (status);
   g_assert_error (error, DLY_ERROR, code);
   g_assert_null (strstr (error->message, API_KEY));
@@ -913,7 +872,7 @@ test_apixo_submit_errors (Fixture       *fx,
   g_free (message);
   respond (fx, 429, "application/json", "{\"code\":429,\"message\":\"Too many\",\"data\":null}");
   respond_header (fx, "Retry-After", "7");
-  status = run_submit (fx, request, &error);
+  status = dly_test_run_submit (fx->backend, fx->session, request, &error);
   g_assert_error (error, DLY_ERROR, DLY_ERROR_TRANSIENT);
   g_assert_cmpuint (dly_error_get_retry_after (error), ==, 7000);
   g_clear_error (&error);
@@ -1073,7 +1032,7 @@ test_apixo_check (Fixture       *fx,
   g_autofree char *text = NULL;
 
   respond_json (fx, "{\"code\":404,\"message\":\"task not found\",\"data\":null}");
-  text = run_check (fx, &error);
+  text = dly_test_run_check (fx->backend, fx->session, &error);
   g_assert_no_error (error);
   assert_contains (text, "Reachable");
   assert_contains (text, "task not found");
@@ -1082,7 +1041,7 @@ test_apixo_check (Fixture       *fx,
   g_clear_pointer (&text, g_free);
 
   respond_json (fx, "{\"code\":401,\"message\":\"Invalid or missing API Key\",\"data\":null}");
-  text = run_check (fx, &error);
+  text = dly_test_run_check (fx->backend, fx->session, &error);
   g_assert_null (text);
   g_assert_error (error, DLY_ERROR, DLY_ERROR_AUTH);
   assert_contains (error->message, "Invalid or missing API Key");
@@ -1463,7 +1422,7 @@ test_runpod_cancel_and_check (Fixture       *fx,
   g_autofree char *text = NULL;
 
   respond_json (fx, "{\"id\":\"job-1\",\"status\":\"CANCELLED\"}");
-  g_assert_true (run_cancel (fx, "job-1", &error));
+  g_assert_true (dly_test_run_cancel (fx->backend, fx->session, "job-1", &error));
   g_assert_no_error (error);
   g_assert_cmpstr (fx->method, ==, "POST");
   g_assert_cmpstr (fx->path, ==, "/v2/abc123/cancel/job-1");
@@ -1471,7 +1430,7 @@ test_runpod_cancel_and_check (Fixture       *fx,
 
   respond_json (fx, "{\"jobs\":{\"completed\":12,\"failed\":1,\"inProgress\":2,\"inQueue\":3,"
                     "\"retried\":0},\"workers\":{\"idle\":1,\"running\":2}}");
-  text = run_check (fx, &error);
+  text = dly_test_run_check (fx->backend, fx->session, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (fx->path, ==, "/v2/abc123/health");
   assert_contains (text, "1 idle, 2 running");
@@ -1479,13 +1438,13 @@ test_runpod_cancel_and_check (Fixture       *fx,
   g_clear_pointer (&text, g_free);
 
   respond (fx, 401, NULL, NULL);
-  text = run_check (fx, &error);
+  text = dly_test_run_check (fx->backend, fx->session, &error);
   g_assert_null (text);
   g_assert_error (error, DLY_ERROR, DLY_ERROR_AUTH);
   g_clear_error (&error);
 
   respond (fx, 404, "text/plain", "404 page not found");
-  text = run_check (fx, &error);
+  text = dly_test_run_check (fx->backend, fx->session, &error);
   g_assert_error (error, DLY_ERROR, DLY_ERROR_NOT_FOUND);
   assert_contains (error->message, "ENDPOINT_ID");
 }
@@ -1665,7 +1624,7 @@ test_segmind_errors (Fixture       *fx,
 
   respond (fx, 429, "application/json", "{\"error\":\"Too many requests\"}");
   respond_header (fx, "x-rate-limit-reset-at-utc", "30");
-  status = run_submit (fx, request, &error);
+  status = dly_test_run_submit (fx->backend, fx->session, request, &error);
   g_assert_error (error, DLY_ERROR, DLY_ERROR_TRANSIENT);
   g_assert_cmpuint (dly_error_get_retry_after (error), ==, 30000);
   g_clear_error (&error);
@@ -1677,7 +1636,7 @@ test_segmind_errors (Fixture       *fx,
 
     respond (fx, 429, "application/json", "{\"error\":\"Too many requests\"}");
     respond_header (fx, "x-rate-limit-reset-at-utc", text);
-    status = run_submit (fx, request, &error);
+    status = dly_test_run_submit (fx->backend, fx->session, request, &error);
     g_assert_error (error, DLY_ERROR, DLY_ERROR_TRANSIENT);
     g_assert_cmpuint (dly_error_get_retry_after (error), >, 15000);
     g_assert_cmpuint (dly_error_get_retry_after (error), <=, 20000);
@@ -1730,12 +1689,12 @@ test_segmind_cancel_and_check (Fixture       *fx,
   g_autoptr(DlyRemoteStatus) status = NULL;
 
   /* Cancelling aborts the request: nothing is sent. */
-  g_assert_true (run_cancel (fx, "anything", &error));
+  g_assert_true (dly_test_run_cancel (fx->backend, fx->session, "anything", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (fx->n_requests, ==, 0);
 
   /* Polling has nothing to ask. */
-  status = run_poll (fx, "anything", &error);
+  status = dly_test_run_poll (fx->backend, fx->session, "anything", &error);
   g_assert_null (status);
   g_assert_error (error, DLY_ERROR, DLY_ERROR_PROTOCOL);
   g_clear_error (&error);
@@ -1743,7 +1702,7 @@ test_segmind_cancel_and_check (Fixture       *fx,
 
   respond (fx, 400, "application/json", "{\"error\":\"prompt is required\"}");
   respond_header (fx, "x-remaining-credits", "12.5");
-  text = run_check (fx, &error);
+  text = dly_test_run_check (fx->backend, fx->session, &error);
   g_assert_no_error (error);
   assert_contains (text, "Reachable");
   assert_contains (text, "12.5");
@@ -1754,13 +1713,13 @@ test_segmind_cancel_and_check (Fixture       *fx,
   g_clear_pointer (&text, g_free);
 
   respond (fx, 401, "application/json", "{\"error\":\"Invalid API key\"}");
-  text = run_check (fx, &error);
+  text = dly_test_run_check (fx->backend, fx->session, &error);
   g_assert_null (text);
   g_assert_error (error, DLY_ERROR, DLY_ERROR_AUTH);
   g_clear_error (&error);
 
   respond (fx, 406, "application/json", "{\"error\":\"Insufficient credits\"}");
-  text = run_check (fx, &error);
+  text = dly_test_run_check (fx->backend, fx->session, &error);
   g_assert_error (error, DLY_ERROR, DLY_ERROR_CREDITS);
 }
 

@@ -9,6 +9,8 @@
  * answers get an HTTP status: libsoup has no public way to give a client message one. */
 #include "config.h"
 
+#include "dly-test-backend.h"
+
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -142,54 +144,6 @@ fixture_tear_down (Fixture       *fx,
   g_free (fx->retry_after);
 }
 
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
-
-static DlyRemoteStatus *
-run_submit (Fixture    *fx,
-            DlyRequest *request,
-            GError    **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  dly_backend_submit_async (fx->backend, fx->session, request, NULL, on_done, &result);
-  return dly_backend_submit_finish (fx->backend, wait_for (&result), error);
-}
-
-static DlyRemoteStatus *
-run_poll (Fixture    *fx,
-          const char *remote_id,
-          GError    **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  dly_backend_poll_async (fx->backend, fx->session, remote_id, NULL, on_done, &result);
-  return dly_backend_poll_finish (fx->backend, wait_for (&result), error);
-}
-
-static char *
-run_check (Fixture *fx,
-           GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  dly_backend_check_async (fx->backend, fx->session, NULL, on_done, &result);
-  return dly_backend_check_finish (fx->backend, wait_for (&result), error);
-}
-
 /* Polls with @body as a 200 JSON answer and expects a status. */
 static DlyRemoteStatus *
 poll_json (Fixture    *fx,
@@ -200,7 +154,7 @@ poll_json (Fixture    *fx,
   DlyRemoteStatus *status;
 
   respond_json (fx, body);
-  status = run_poll (fx, remote_id, &error);
+  status = dly_test_run_poll (fx->backend, fx->session, remote_id, &error);
   g_assert_no_error (error);
   g_assert_nonnull (status);
   return status;
@@ -218,7 +172,7 @@ poll_error (Fixture    *fx,
   g_autoptr(DlyRemoteStatus) status = NULL;
 
   respond (fx, http_status, content_type, body);
-  status = run_poll (fx, "abc123", &error);
+  status = dly_test_run_poll (fx->backend, fx->session, "abc123", &error);
   g_assert_null (status);
   g_assert_error (error, DLY_ERROR, code);
   return g_strdup (error->message);
@@ -378,7 +332,7 @@ submit_image_error (Fixture    *fx,
 
   dly_request_set_image (request, image);
   respond_json (fx, "{\"task_id\": \"should-not-be-asked\"}");
-  status = run_submit (fx, request, &error);
+  status = dly_test_run_submit (fx->backend, fx->session, request, &error);
   g_assert_null (status);
   g_assert_error (error, DLY_ERROR, DLY_ERROR_INVALID_INPUT);
   g_assert_cmpuint (fx->n_requests, ==, before);  /* nothing was sent */
@@ -664,7 +618,7 @@ test_ltxv_submit_t2v (Fixture       *fx,
   };
 
   respond_json (fx, "{\"task_id\": \"abc123-def456-ghi789\"}");
-  status = run_submit (fx, request, &error);
+  status = dly_test_run_submit (fx->backend, fx->session, request, &error);
   g_assert_no_error (error);
   g_assert_cmpint (status->state, ==, DLY_REMOTE_STATE_QUEUED);
   g_assert_cmpstr (status->remote_id, ==, "abc123-def456-ghi789");
@@ -709,7 +663,7 @@ test_ltxv_submit_i2v (Fixture       *fx,
   dly_request_set_param_double (request, "seed", 7.0);         /* as JSON may give it */
 
   respond_json (fx, "{\"task_id\": 31337}");
-  status = run_submit (fx, request, &error);
+  status = dly_test_run_submit (fx->backend, fx->session, request, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (status->remote_id, ==, "31337");
 
@@ -746,7 +700,7 @@ test_ltxv_submit_file_uri_jpeg (Fixture       *fx,
 
   dly_request_set_image (request, uri);
   respond_json (fx, "{\"task_id\": \"t-1\"}");
-  status = run_submit (fx, request, &error);
+  status = dly_test_run_submit (fx->backend, fx->session, request, &error);
   g_assert_no_error (error);
   multipart = captured_multipart (fx);
   image = form_part (multipart, "image", &filename, &content_type);
@@ -867,7 +821,7 @@ test_ltxv_submit_errors (Fixture       *fx,
       g_autoptr(DlyRemoteStatus) status = NULL;
 
       respond (fx, cases[i].status, cases[i].content_type, cases[i].body);
-      status = run_submit (fx, request, &error);
+      status = dly_test_run_submit (fx->backend, fx->session, request, &error);
       g_assert_null (status);
       g_assert_error (error, DLY_ERROR, cases[i].code);
       assert_contains (error->message, cases[i].says);
@@ -1030,7 +984,7 @@ test_ltxv_result_paths (Fixture       *fx,
       g_autoptr(DlyRemoteStatus) status = NULL;
 
       respond_json (fx, body);
-      status = run_poll (fx, "abc123", &error);
+      status = dly_test_run_poll (fx->backend, fx->session, "abc123", &error);
       if (cases[i].uri != NULL)
         {
           g_autoptr(SoupMessage) download = NULL;
@@ -1067,7 +1021,7 @@ test_ltxv_check (Fixture       *fx,
   respond_json (fx, "{\"openapi\": \"3.1.0\", \"info\": {\"title\": \"LTX-Video API\", "
                     "\"version\": \"1.0.0\"}, \"paths\": {\"/generate\": {}, "
                     "\"/status/{task_id}\": {}, \"/video/{filename}\": {}}}");
-  found = run_check (fx, &error);
+  found = dly_test_run_check (fx->backend, fx->session, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (fx->method, ==, "GET");
   g_assert_cmpstr (fx->path, ==, "/openapi.json");
@@ -1075,31 +1029,31 @@ test_ltxv_check (Fixture       *fx,
                               "/generate and /status/{task_id}");
 
   respond_json (fx, "{\"paths\": {\"/generate\": {}}}");
-  partial = run_check (fx, &error);
+  partial = dly_test_run_check (fx->backend, fx->session, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (partial, ==, "LTX-Video task server found: “FastAPI” with /generate");
 
   /* Docs turned off: the server still answered. */
   respond (fx, 404, "application/json", "{\"detail\": \"Not Found\"}");
-  no_docs = run_check (fx, &error);
+  no_docs = dly_test_run_check (fx->backend, fx->session, &error);
   g_assert_no_error (error);
   assert_contains (no_docs, "Reachable (HTTP 404");
 
   respond (fx, 200, "text/html", "<html>It works!</html>");
-  html = run_check (fx, &error);
+  html = dly_test_run_check (fx->backend, fx->session, &error);
   g_assert_no_error (error);
   assert_contains (html, "is not an OpenAPI description");
 
   /* Another FastAPI app: the wrong URL or dialect. */
   respond_json (fx, "{\"info\": {\"title\": \"ComfyUI\"}, \"paths\": {\"/prompt\": {}}}");
-  g_assert_null (run_check (fx, &error));
+  g_assert_null (dly_test_run_check (fx->backend, fx->session, &error));
   g_assert_error (error, DLY_ERROR, DLY_ERROR_PROTOCOL);
   assert_contains (error->message, "(“ComfyUI”) has no /generate endpoint");
   g_clear_error (&error);
 
   /* RunPod's proxy while the pod is down. */
   respond (fx, 502, "text/html", "<html>Bad Gateway</html>");
-  g_assert_null (run_check (fx, &error));
+  g_assert_null (dly_test_run_check (fx->backend, fx->session, &error));
   g_assert_error (error, DLY_ERROR, DLY_ERROR_TRANSIENT);
 }
 
@@ -1300,7 +1254,7 @@ test_ltx2_submit_t2v (Fixture       *fx,
 
   respond_json (fx, "{\"task_id\": \"abc123\", \"status\": \"processing\", "
                     "\"message\": \"Task queued. Poll GET /v1/video/tasks/{task_id}\"}");
-  status = run_submit (fx, request, &error);
+  status = dly_test_run_submit (fx->backend, fx->session, request, &error);
   g_assert_no_error (error);
   g_assert_cmpint (status->state, ==, DLY_REMOTE_STATE_QUEUED);
   g_assert_cmpstr (status->remote_id, ==, "abc123");
@@ -1355,7 +1309,7 @@ test_ltx2_submit_i2v (Fixture       *fx,
   dly_request_set_param_double (request, "cfg_scale_audio", 5.0);
 
   respond_json (fx, "{\"task_id\": \"def456\", \"status\": \"processing\"}");
-  status = run_submit (fx, request, &error);
+  status = dly_test_run_submit (fx->backend, fx->session, request, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (status->remote_id, ==, "def456");
 
@@ -1397,7 +1351,7 @@ test_ltx2_image_formats (Fixture       *fx,
 
   dly_request_set_image (request, webp);
   respond_json (fx, "{\"task_id\": \"w1\", \"status\": \"processing\"}");
-  status = run_submit (fx, request, &error);
+  status = dly_test_run_submit (fx->backend, fx->session, request, &error);
   g_assert_no_error (error);
   multipart = captured_multipart (fx);
   image = form_part (multipart, "image", NULL, &content_type);
@@ -1429,18 +1383,18 @@ test_ltx2_submit_answers (Fixture       *fx,
 
   /* Only the id matters at submit time; the first poll says the rest. */
   respond_json (fx, "{\"task_id\": \"t1\"}");
-  bare = run_submit (fx, request, &error);
+  bare = dly_test_run_submit (fx->backend, fx->session, request, &error);
   g_assert_no_error (error);
   g_assert_cmpint (bare->state, ==, DLY_REMOTE_STATE_QUEUED);
 
   respond_json (fx, "{\"task_id\": \"t2\", \"status\": \"warming-up\"}");
-  odd = run_submit (fx, request, &error);
+  odd = dly_test_run_submit (fx->backend, fx->session, request, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (odd->remote_id, ==, "t2");
   g_assert_cmpint (odd->state, ==, DLY_REMOTE_STATE_QUEUED);
 
   respond_json (fx, "{\"task_id\": \"t3\", \"status\": \"failed\", \"error\": \"CUDA out of memory\"}");
-  failed = run_submit (fx, request, &error);
+  failed = dly_test_run_submit (fx->backend, fx->session, request, &error);
   g_assert_no_error (error);
   g_assert_cmpint (failed->state, ==, DLY_REMOTE_STATE_FAILED);
   g_assert_cmpstr (failed->message, ==, "CUDA out of memory");
@@ -1449,26 +1403,26 @@ test_ltx2_submit_answers (Fixture       *fx,
            "{\"detail\":[{\"type\":\"missing\",\"loc\":[\"body\",\"prompt\"],\"msg\":\"Field required\","
            "\"input\":{}},{\"type\":\"int_parsing\",\"loc\":[\"body\",\"num_frames\"],"
            "\"msg\":\"Input should be a valid integer\",\"input\":\"x\"}]}");
-  g_assert_null (run_submit (fx, request, &error));
+  g_assert_null (dly_test_run_submit (fx->backend, fx->session, request, &error));
   g_assert_error (error, DLY_ERROR, DLY_ERROR_INVALID_INPUT);
   assert_contains (error->message, "LTX-2 server rejected the request (HTTP 422: prompt: Field "
                                    "required; num_frames: Input should be a valid integer)");
   g_clear_error (&error);
 
   respond (fx, 503, "application/json", "{\"detail\": \"Model is loading\"}");
-  g_assert_null (run_submit (fx, request, &error));
+  g_assert_null (dly_test_run_submit (fx->backend, fx->session, request, &error));
   g_assert_error (error, DLY_ERROR, DLY_ERROR_TRANSIENT);
   assert_contains (error->message, "Model is loading");
   g_clear_error (&error);
 
   respond_json (fx, "{\"status\": \"processing\", \"message\": \"Task queued.\"}");
-  g_assert_null (run_submit (fx, request, &error));
+  g_assert_null (dly_test_run_submit (fx->backend, fx->session, request, &error));
   g_assert_error (error, DLY_ERROR, DLY_ERROR_UNKNOWN_SUBMISSION);
   assert_contains (error->message, "no task_id");
   g_clear_error (&error);
 
   respond (fx, 200, "text/plain", "Internal error");
-  g_assert_null (run_submit (fx, request, &error));
+  g_assert_null (dly_test_run_submit (fx->backend, fx->session, request, &error));
   g_assert_error (error, DLY_ERROR, DLY_ERROR_UNKNOWN_SUBMISSION);
   assert_contains (error->message, "“Internal error”");
 }
@@ -1560,7 +1514,7 @@ test_ltx2_result_urls (Fixture       *fx,
       g_clear_object (&fx->backend);
       fx->backend = new_backend ("ltx2-server", cases[i].base);
       respond_json (fx, body);
-      status = run_poll (fx, "abc123", &error);
+      status = dly_test_run_poll (fx->backend, fx->session, "abc123", &error);
       if (cases[i].expected != NULL)
         {
           g_assert_no_error (error);
@@ -1628,30 +1582,30 @@ test_ltx2_check (Fixture       *fx,
 
   respond_json (fx, "{\"status\": \"ok\", \"model_loaded\": false, \"gpu\": \"RTX 4090\", "
                     "\"queue\": [1, 2]}");
-  healthy = run_check (fx, &error);
+  healthy = dly_test_run_check (fx->backend, fx->session, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (fx->method, ==, "GET");
   g_assert_cmpstr (fx->path, ==, "/health");
   g_assert_cmpstr (healthy, ==, "LTX-2 server is up: status: ok, model_loaded: false, gpu: RTX 4090");
 
   respond (fx, 200, "text/plain", "OK\n");
-  text = run_check (fx, &error);
+  text = dly_test_run_check (fx->backend, fx->session, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (text, ==, "LTX-2 server is up (HTTP 200): “OK”");
 
   respond_json (fx, "{}");
-  empty = run_check (fx, &error);
+  empty = dly_test_run_check (fx->backend, fx->session, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (empty, ==, "LTX-2 server is up (HTTP 200)");
 
   respond (fx, 404, "application/json", "{\"detail\": \"Not Found\"}");
-  g_assert_null (run_check (fx, &error));
+  g_assert_null (dly_test_run_check (fx->backend, fx->session, &error));
   g_assert_error (error, DLY_ERROR, DLY_ERROR_PROTOCOL);
   assert_contains (error->message, "has no /health (HTTP 404)");
   g_clear_error (&error);
 
   respond (fx, 503, "application/json", "{\"status\": \"loading\", \"detail\": \"Model is loading\"}");
-  g_assert_null (run_check (fx, &error));
+  g_assert_null (dly_test_run_check (fx->backend, fx->session, &error));
   g_assert_error (error, DLY_ERROR, DLY_ERROR_TRANSIENT);
   assert_contains (error->message, "Model is loading");
 }
