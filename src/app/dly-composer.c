@@ -57,6 +57,7 @@ struct _DlyComposer
   GtkLabel             *placeholder_label;
   GtkLabel             *count_label;
   AdwExpanderRow       *guide_row;
+  gboolean              guide_built;
   AdwEntryRow          *negative_row;
   AdwPreferencesGroup  *backend_group;
   GtkButton            *manage_button;
@@ -278,6 +279,10 @@ build_guide (DlyComposer *self)
 {
   GtkWidget *advice;
 
+  if (self->guide_built)
+    return;
+  self->guide_built = TRUE;
+
   for (guint i = 0; i < G_N_ELEMENTS (aspects); i++)
     {
       GtkWidget *row = adw_action_row_new ();
@@ -318,6 +323,17 @@ build_guide (DlyComposer *self)
   adw_expander_row_add_row (self->guide_row,
                             build_vocabulary (self, _("Camera Language"), camera_vocabulary,
                                               G_N_ELEMENTS (camera_vocabulary)));
+}
+
+/* The guide's hundred-odd rows and chips are made when it is first opened: a collapsed
+ * expander row still measures its hidden rows, and most takes are written without it. */
+static void
+on_guide_expanded_cb (AdwExpanderRow *row,
+                      GParamSpec     *pspec,
+                      DlyComposer    *self)
+{
+  if (adw_expander_row_get_expanded (row))
+    build_guide (self);
 }
 
 /* --- the prompt --- */
@@ -1534,7 +1550,8 @@ dly_composer_init (DlyComposer *self)
                                   GTK_STYLE_PROVIDER (provider),
                                   GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
-  build_guide (self);
+  g_signal_connect_object (self->guide_row, "notify::expanded",
+                           G_CALLBACK (on_guide_expanded_cb), self, G_CONNECT_DEFAULT);
   update_counts (self);
   update_generate_label (self);
   update_seeds_subtitle (self);
