@@ -295,6 +295,10 @@ test_primary_menu (void)
     }
   g_assert_nonnull (menu_button);
 
+  /* The menu is built when first opened. */
+  g_assert_null (gtk_menu_button_get_menu_model (menu_button));
+  gtk_menu_button_popup (menu_button);
+  gtk_menu_button_popdown (menu_button);
   collect_menu_actions (gtk_menu_button_get_menu_model (menu_button), actions);
   g_assert_cmpuint (actions->len, ==, G_N_ELEMENTS (expected));
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
@@ -342,11 +346,12 @@ test_shortcuts (void)
   assert_accels ("win.manage-backends", "<Control>comma");
   assert_accels ("win.toggle-takes", "F9");
 
-  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
-  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  /* Built on first use, not with every window. */
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (overlay));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
   g_assert_nonnull (find_label_with_text (GTK_WIDGET (overlay), "Quit"));
@@ -358,6 +363,11 @@ test_shortcuts (void)
   /* GtkApplicationWindow makes the overlay hide on close, to be shown again later. */
   gtk_window_close (GTK_WINDOW (overlay));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  g_assert_true (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))
+                 == overlay);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  gtk_window_close (GTK_WINDOW (overlay));
 }
 
 static void

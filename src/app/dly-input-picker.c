@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "dly-input-picker.h"
+#include "dly-lazy-menu.h"
 #include "dly-media-info.h"
 #include "dly-request.h"
 
@@ -38,6 +39,7 @@ struct _DlyInputPicker
   GtkLabel             *error_label;
   GtkButton            *open_button;
   GtkMenuButton        *more_button;
+  GMenuModel           *more_menu;
   GtkButton            *remove_button;
   GtkRevealer          *url_revealer;
   GtkEntry             *url_entry;
@@ -1010,6 +1012,7 @@ dly_input_picker_class_init (DlyInputPickerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DlyInputPicker, error_label);
   gtk_widget_class_bind_template_child (widget_class, DlyInputPicker, open_button);
   gtk_widget_class_bind_template_child (widget_class, DlyInputPicker, more_button);
+  gtk_widget_class_bind_template_child (widget_class, DlyInputPicker, more_menu);
   gtk_widget_class_bind_template_child (widget_class, DlyInputPicker, remove_button);
   gtk_widget_class_bind_template_child (widget_class, DlyInputPicker, url_revealer);
   gtk_widget_class_bind_template_child (widget_class, DlyInputPicker, url_entry);
@@ -1026,6 +1029,7 @@ dly_input_picker_init (DlyInputPicker *self)
 
   self->accepted = DLY_INPUT_FILE | DLY_INPUT_URL;
   gtk_widget_init_template (GTK_WIDGET (self));
+  dly_lazy_menu_attach (self->more_button, self->more_menu);
 
   target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
   gtk_drop_target_set_gtypes (target, types, G_N_ELEMENTS (types));

@@ -10,6 +10,7 @@
 #include "dly-backends-window.h"
 #include "dly-compare-view.h"
 #include "dly-composer.h"
+#include "dly-lazy-menu.h"
 #include "dly-pane.h"
 #include "dly-take-diff.h"
 #include "dly-take-list.h"
@@ -49,6 +50,9 @@ struct _DlyWindow
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
   AdwStatusPage        *welcome_page;
+  GtkMenuButton        *welcome_menu_button;
+  GtkMenuButton        *primary_menu_button;
+  GMenuModel           *primary_menu;
   AdwLeaflet           *leaflet;
   DlyPane              *composer_pane;
   DlyPane              *takes_pane;
@@ -1516,6 +1520,9 @@ dly_window_class_init (DlyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, DlyWindow, welcome_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, DlyWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, DlyWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, composer_pane);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, takes_pane);
@@ -1567,6 +1574,8 @@ dly_window_init (DlyWindow *self)
   self->removal_filter = gtk_custom_filter_new (removal_filter_func, self, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  dly_lazy_menu_attach (self->welcome_menu_button, self->primary_menu);
+  dly_lazy_menu_attach (self->primary_menu_button, self->primary_menu);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions,
                                    G_N_ELEMENTS (window_actions), self);
