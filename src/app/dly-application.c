@@ -342,6 +342,7 @@ dly_application_startup (GApplication *app)
     const char *action;
     const char *accels[3];
   } window_accels[] = {
+    { "win.show-help-overlay", { "<Control>question", NULL } },
     { "win.generate", { "<Control>Return", "<Control>KP_Enter", NULL } },
     { "win.manage-backends", { "<Control>comma", NULL } },
     { "win.toggle-takes", { "F9", NULL } },
@@ -460,11 +461,50 @@ dly_application_command_line (GApplication            *app,
   return EXIT_SUCCESS;
 }
 
+/* The shortcuts window is built on first use: GtkApplication would build one for every new
+ * window from <base path>/gtk/help-overlay.ui, a tenth of the main window's first frame. */
+static void
+show_help_overlay_action (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  GtkApplicationWindow *window = user_data;
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (window);
+
+  if (overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource ("/io/github/dailies/Dailies/ui/dly-shortcuts-window.ui");
+
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      /* Makes it modal, transient for the window and hidden (not destroyed) on close; the
+       * window's own show-help-overlay stays this one. */
+      gtk_application_window_set_help_overlay (window, overlay);
+    }
+  gtk_window_present (GTK_WINDOW (overlay));
+}
+
+static void
+dly_application_window_added (GtkApplication *app,
+                              GtkWindow      *window)
+{
+  static const GActionEntry actions[] = {
+    { .name = "show-help-overlay", .activate = show_help_overlay_action },
+  };
+
+  GTK_APPLICATION_CLASS (dly_application_parent_class)->window_added (app, window);
+
+  if (GTK_IS_APPLICATION_WINDOW (window))
+    g_action_map_add_action_entries (G_ACTION_MAP (window), actions, G_N_ELEMENTS (actions),
+                                     window);
+}
+
 static void
 dly_application_class_init (DlyApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GtkApplicationClass *gtk_app_class = GTK_APPLICATION_CLASS (klass);
 
   object_class->dispose = dly_application_dispose;
   app_class->startup = dly_application_startup;
@@ -472,6 +512,7 @@ dly_application_class_init (DlyApplicationClass *klass)
   app_class->activate = dly_application_activate;
   app_class->handle_local_options = dly_application_handle_local_options;
   app_class->command_line = dly_application_command_line;
+  gtk_app_class->window_added = dly_application_window_added;
 }
 
 static void
