@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Player benchmarks, run under a display (meson benchmark, or tests/run-ui-test.sh by hand):
+/* Player benchmarks, run under a display (meson test --benchmark player, or tests/run-ui-test.sh by hand):
  *
  *  1. Startup: from opening a 5 s 768x512 take in the --play window to its first frame on
  *     screen, against an empty window's first frame, measured in the same run.

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Main window benchmarks, run under a display (meson benchmark -C <build> window, or
+/* Main window benchmarks, run under a display (meson test -C <build> --benchmark window, or
  * tests/run-ui-test.sh by hand):
  *
- *  1. Start-up: from creating the main window (with a fresh engine on the ledger) to its
- *     first frame on screen, with an empty ledger and with 10,000 takes, against an empty
- *     AdwApplicationWindow's first frame in the same run; and, with 10,000 takes, to the
- *     first frame that shows the list filled.
- *  2. Peak RSS of the process.
+ *  1. Start-up of the application process, from exec to its first frame, with an empty
+ *     ledger and with 10,000 takes, against bench-empty-window (an empty libadwaita
+ *     application) in the same run; also to the first frame with the composer and with the
+ *     list filled, and the process's peak RSS by then.
+ *  2. The window alone, in this process: from creating the main window (with a fresh engine
+ *     on the ledger) to its first frame, against an empty AdwApplicationWindow's, which
+ *     leaves out everything the two processes share (linking, GTK and the display).
  *  3. Main-loop stalls: the longest gap between dispatches of a 1 ms timeout while the
  *     window follows 100 jobs polling a simulator (long jobs) and a 500 MB result downloads
  *     from it.
@@ -24,6 +26,10 @@
 #include "dly-sim.h"
 #include "dly-take-list.h"
 #include "dly-window.h"
+
+/* A user with a backend: the composer shows, not the welcome. Nothing listens there. */
+#define STUDIO_PROFILE \
+  "[Profile Studio GPU]\ndialect=ltx2-server\nurl=http://127.0.0.1:9\nkey=none\n"
 
 #define STARTUP_RUNS 7
 #define N_TAKES      10000
@@ -80,7 +86,216 @@ on_async_done (GObject      *source,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-/* --- 1. start-up --- */
+/* --- 1. process start-up --- */
+
+/* bench-window --startup-child N runs the application as main.c does, and prints when its
+ * first frame, its composer and its list of N takes reached the screen, and its peak RSS
+ * then; bench_process_startup() times it from exec. */
+typedef struct
+{
+  GApplication *app;
+  GtkWidget    *window;
+  guint         n_expected;
+  gint64        painted_at;
+  gint64        composer_at;
+  gint64        filled_at;
+} ChildTimes;
+
+static GtkWidget *find_widget (GtkWidget *root,
+                               GType      type);
+
+static void
+on_child_after_paint (GdkFrameClock *clock,
+                      ChildTimes    *times)
+{
+  DlyTakeController *controller = dly_window_get_controller (DLY_WINDOW (times->window));
+  GtkWidget *composer = find_widget (times->window, DLY_TYPE_COMPOSER);
+  gint64 now = g_get_monotonic_time ();
+  struct rusage usage;
+
+  if (times->painted_at == 0)
+    times->painted_at = now;
+  if (times->composer_at == 0 && composer != NULL && gtk_widget_get_mapped (composer))
+    times->composer_at = now;
+  if (times->filled_at == 0 && dly_take_controller_get_loaded (controller)
+      && g_list_model_get_n_items (dly_engine_get_jobs (
+           dly_take_controller_get_engine (controller))) >= times->n_expected)
+    times->filled_at = now;
+  if (times->composer_at == 0 || times->filled_at == 0)
+    return;
+
+  getrusage (RUSAGE_SELF, &usage);
+  g_print ("first-frame %" G_GINT64_FORMAT "\ncomposer %" G_GINT64_FORMAT "\n"
+           "filled %" G_GINT64_FORMAT "\nrss-kb %ld\n",
+           times->painted_at, times->composer_at, times->filled_at, usage.ru_maxrss);
+  g_signal_handlers_disconnect_by_func (clock, on_child_after_paint, times);
+  g_application_quit (times->app);
+}
+
+static void
+on_child_window_realize (GtkWidget  *window,
+                         ChildTimes *times)
+{
+  GdkFrameClock *clock = gdk_surface_get_frame_clock (gtk_native_get_surface (GTK_NATIVE (window)));
+
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_child_after_paint), times);
+}
+
+static void
+on_child_window_added (GtkApplication *application,
+                       GtkWindow      *window,
+                       ChildTimes     *times)
+{
+  if (!DLY_IS_WINDOW (window) || times->window != NULL)
+    return;
+  times->window = GTK_WIDGET (window);
+  g_signal_connect (window, "realize", G_CALLBACK (on_child_window_realize), times);
+}
+
+static int
+run_startup_child (guint n_expected)
+{
+  g_autoptr(DlyApplication) child_app = dly_application_new ();
+  ChildTimes times = { G_APPLICATION (child_app), NULL, n_expected, 0, 0, 0 };
+  char *child_argv[] = { (char *) "dailies", NULL };
+
+  g_signal_connect (child_app, "window-added", G_CALLBACK (on_child_window_added), &times);
+  return g_application_run (G_APPLICATION (child_app), 1, child_argv);
+}
+
+typedef struct
+{
+  double first_ms;
+  double composer_ms;
+  double filled_ms;
+  double rss_mb;
+} ProcessTimes;
+
+/* Spawns argv with XDG_DATA_HOME at data_home and reads what it printed. */
+static void
+time_process (char       **argv,
+              const char  *data_home,
+              ProcessTimes *times)
+{
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "XDG_DATA_HOME", data_home, TRUE);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  gint64 start;
+  int status;
+
+  *times = (ProcessTimes) { 0 };
+  start = g_get_monotonic_time ();
+  if (!g_spawn_sync (NULL, argv, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    g_error ("%s: %s", argv[0], error->message);
+
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) words = g_strsplit (lines[i], " ", 2);
+      double value;
+
+      if (g_strv_length (words) != 2)
+        continue;
+      value = g_ascii_strtod (words[1], NULL);
+      if (g_str_equal (words[0], "first-frame"))
+        times->first_ms = (value - start) / 1000.0;
+      else if (g_str_equal (words[0], "composer"))
+        times->composer_ms = (value - start) / 1000.0;
+      else if (g_str_equal (words[0], "filled"))
+        times->filled_ms = (value - start) / 1000.0;
+      else if (g_str_equal (words[0], "rss-kb"))
+        times->rss_mb = value / 1024.0;
+    }
+  if (times->first_ms <= 0)
+    g_error ("%s printed no first frame: %s", argv[0], out);
+}
+
+static void
+print_ratio (const char *what,
+             double      ms,
+             double      reference_ms,
+             double      header_bar_ms)
+{
+  g_print ("  %-42s %7.1f ms  (%.2fx, %.2fx)\n", what, ms, ms / reference_ms, ms / header_bar_ms);
+}
+
+static void
+bench_process_startup (const char *full_ledger)
+{
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *self_dir = g_path_get_dirname (self_path);
+  g_autofree char *empty_home = g_build_filename (work_dir, "process-empty", NULL);
+  g_autofree char *full_home = g_build_filename (work_dir, "process-full", NULL);
+  g_autofree char *empty_ledger = g_build_filename (empty_home, "dailies", "ledger.sqlite", NULL);
+  g_autofree char *full_copy = g_build_filename (full_home, "dailies", "ledger.sqlite", NULL);
+  g_autofree char *reference_path = g_build_filename (self_dir, "bench-empty-window", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+  char *reference_argv[] = { reference_path, NULL };
+  char *header_bar_argv[] = { reference_path, (char *) "--header-bar", NULL };
+  char *empty_argv[] = { (char *) self_path, (char *) "--startup-child", (char *) "0", NULL };
+  g_autofree char *n_takes = g_strdup_printf ("%d", N_TAKES);
+  char *full_argv[] = { (char *) self_path, (char *) "--startup-child", n_takes, NULL };
+  double reference[STARTUP_RUNS], header_bar[STARTUP_RUNS];
+  double first[STARTUP_RUNS], composer[STARTUP_RUNS];
+  double full_first[STARTUP_RUNS], full_filled[STARTUP_RUNS], rss_empty = 0, rss_full = 0;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *empty_dir = g_path_get_dirname (empty_ledger);
+  g_autofree char *full_dir = g_path_get_dirname (full_copy);
+  g_autofree char *config_dir = g_build_filename (g_get_user_config_dir (), "dailies", NULL);
+  g_autofree char *profiles = g_build_filename (config_dir, "profiles.ini", NULL);
+  ProcessTimes times;
+  double ref_ms, bar_ms;
+
+  g_mkdir_with_parents (empty_dir, 0700);
+  g_mkdir_with_parents (full_dir, 0700);
+  g_mkdir_with_parents (config_dir, 0700);
+  if (!g_file_get_contents (full_ledger, &contents, &length, &error)
+      || !g_file_set_contents (full_copy, contents, length, &error)
+      || !g_file_set_contents (profiles, STUDIO_PROFILE, -1, &error))
+    g_error ("%s", error->message);
+
+  /* Interleaved, after a round that warms the page cache and is not counted. */
+  time_process (reference_argv, empty_home, &times);
+  time_process (header_bar_argv, empty_home, &times);
+  time_process (full_argv, full_home, &times);
+  for (guint i = 0; i < STARTUP_RUNS; i++)
+    {
+      time_process (reference_argv, empty_home, &times);
+      reference[i] = times.first_ms;
+      time_process (header_bar_argv, empty_home, &times);
+      header_bar[i] = times.first_ms;
+      g_unlink (empty_ledger);
+      time_process (empty_argv, empty_home, &times);
+      first[i] = times.first_ms;
+      composer[i] = times.composer_ms;
+      rss_empty = MAX (rss_empty, times.rss_mb);
+      time_process (full_argv, full_home, &times);
+      full_first[i] = times.first_ms;
+      full_filled[i] = times.filled_ms;
+      rss_full = MAX (rss_full, times.rss_mb);
+    }
+
+  ref_ms = median (reference, STARTUP_RUNS);
+  bar_ms = median (header_bar, STARTUP_RUNS);
+  g_print ("process start-up, exec to screen (median of %d; ratios to the empty window, and "
+           "to the one with a header bar)\n", STARTUP_RUNS);
+  g_print ("  empty libadwaita application, first frame:  %7.1f ms\n", ref_ms);
+  g_print ("  the same with a header bar, first frame:    %7.1f ms\n", bar_ms);
+  print_ratio ("dailies, empty ledger, first frame:", median (first, STARTUP_RUNS), ref_ms, bar_ms);
+  print_ratio ("dailies, empty ledger, composer shown:", median (composer, STARTUP_RUNS), ref_ms,
+               bar_ms);
+  print_ratio ("dailies, 10,000 takes, first frame:", median (full_first, STARTUP_RUNS), ref_ms,
+               bar_ms);
+  print_ratio ("dailies, 10,000 takes, list shown:", median (full_filled, STARTUP_RUNS), ref_ms,
+               bar_ms);
+  g_print ("  peak RSS of the process: %.1f MB with an empty ledger, %.1f MB with %d takes\n",
+           rss_empty, rss_full, N_TAKES);
+}
+
+/* --- 2. the window alone --- */
 
 typedef struct
 {
@@ -248,10 +463,10 @@ bench_startup (void)
   g_autoptr(GError) error = NULL;
 
   fill_ledger (full_ledger, N_TAKES);
-  /* A user with a backend: the composer shows, not the welcome. Nothing listens there. */
-  if (!g_file_set_contents (profiles,
-                            "[Profile Studio GPU]\ndialect=ltx2-server\n"
-                            "url=http://127.0.0.1:9\nkey=none\n", -1, &error))
+  bench_process_startup (full_ledger);
+  if (g_strcmp0 (g_getenv ("DAILIES_BENCH_ONLY"), "process") == 0)
+    return;
+  if (!g_file_set_contents (profiles, STUDIO_PROFILE, -1, &error))
     g_error ("%s", error->message);
 
   /* Interleaved, so that a slow patch of the machine hits all three alike; the first
@@ -272,7 +487,8 @@ bench_startup (void)
   filled_ms = median (full_filled, STARTUP_RUNS);
   composer_ms = median (composer, STARTUP_RUNS);
 
-  g_print ("startup (median of %d, 1280x800)\n", STARTUP_RUNS);
+  g_print ("the window alone, created in this process (median of %d, 1280x800)\n",
+           STARTUP_RUNS);
   g_print ("  empty AdwApplicationWindow, first frame:     %7.1f ms\n", ref_ms);
   g_print ("  main window, empty ledger, first frame:      %7.1f ms  (%.2fx)\n",
            empty_ms, empty_ms / ref_ms);
@@ -516,6 +732,9 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   struct rusage usage;
 
+  if (argc == 3 && g_str_equal (argv[1], "--startup-child"))
+    return run_startup_child ((guint) g_ascii_strtoull (argv[2], NULL, 10));
+
   work_dir = g_dir_make_tmp ("dailies-bench-window-XXXXXX", &error);
   g_assert_no_error (error);
   g_setenv ("XDG_DATA_HOME", work_dir, TRUE);
@@ -529,14 +748,17 @@ main (int   argc,
   if (!g_application_register (G_APPLICATION (app), NULL, &error))
     g_error ("%s", error->message);
 
-  /* DAILIES_BENCH_ONLY=stalls skips the start-up runs, for profiling the rest. */
+  /* DAILIES_BENCH_ONLY=process, =startup (both kinds) or =stalls runs only that part, for
+   * profiling it. */
   if (g_strcmp0 (g_getenv ("DAILIES_BENCH_ONLY"), "stalls") != 0)
     bench_startup ();
   getrusage (RUSAGE_SELF, &usage);
   g_print ("peak RSS after start-up runs (10,000 takes loaded 8 times): %.1f MB\n",
            usage.ru_maxrss / 1024.0);
 
-  bench_stalls ();
+  if (g_getenv ("DAILIES_BENCH_ONLY") == NULL
+      || g_str_equal (g_getenv ("DAILIES_BENCH_ONLY"), "stalls"))
+    bench_stalls ();
   getrusage (RUSAGE_SELF, &usage);
   g_print ("peak RSS at the end: %.1f MB\n", usage.ru_maxrss / 1024.0);
 
