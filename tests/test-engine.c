@@ -519,6 +519,66 @@ test_concurrency_limit (Fixture      *fixture,
     g_assert_cmpint (dly_job_get_state (g_ptr_array_index (jobs, i)), ==, DLY_JOB_STATE_SUCCEEDED);
 }
 
+static void
+on_items_changed_count (GListModel *model,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        guint      *changes)
+{
+  (*changes)++;
+}
+
+/* Several takes at once: all or nothing, in one change of the list, newest first, and sent
+ * in request order. */
+static void
+test_submit_all (Fixture      *fixture,
+                 gconstpointer data)
+{
+  g_autoptr(DlyBackend) backend = backend_for (fixture, "ltx2-server");
+  g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *list = dly_engine_get_jobs (fixture->engine);
+  guint changes = 0;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *prompt = g_strdup_printf ("Take %u of three", i);
+
+      g_ptr_array_add (requests, small_request (prompt));
+    }
+  /* One invalid request: nothing is queued, nothing is sent. */
+  dly_request_set_param_int (g_ptr_array_index (requests, 2), "width", 250);
+  g_assert_null (dly_engine_submit_all (fixture->engine, backend, requests, NULL, NULL, &error));
+  g_assert_error (error, DLY_ERROR, DLY_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+
+  dly_request_set_param_int (g_ptr_array_index (requests, 2), "width", 256);
+  g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed_count), &changes);
+  jobs = dly_engine_submit_all (fixture->engine, backend, requests, "Studio", NULL, &error);
+  g_signal_handlers_disconnect_by_func (list, on_items_changed_count, &changes);
+  g_assert_no_error (error);
+  g_assert_cmpuint (jobs->len, ==, 3);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(DlyJob) listed = g_list_model_get_item (list, 2 - i);
+      g_autofree char *prompt = g_strdup_printf ("Take %u of three", i);
+
+      g_assert_true (listed == g_ptr_array_index (jobs, i));
+      g_assert_cmpstr (dly_request_get_prompt (dly_job_get_request (listed)), ==, prompt);
+      g_assert_cmpstr (dly_job_get_profile (listed), ==, "Studio");
+    }
+
+  iterate_until (all_finished, jobs);
+  for (guint i = 0; i < jobs->len; i++)
+    g_assert_cmpint (dly_job_get_state (g_ptr_array_index (jobs, i)), ==, DLY_JOB_STATE_SUCCEEDED);
+  g_assert_cmpuint (dly_sim_get_count (fixture->sim, NULL, DLY_SIM_COUNT_SUBMITS), ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -541,6 +601,7 @@ main (int   argc,
   ADD ("/engine/unreachable", test_unreachable);
   ADD ("/engine/invalid-is-never-sent", test_invalid_is_never_sent);
   ADD ("/engine/concurrency-limit", test_concurrency_limit);
+  ADD ("/engine/submit-all", test_submit_all);
 #undef ADD
   return g_test_run ();
 }

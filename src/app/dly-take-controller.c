@@ -614,7 +614,7 @@ on_submit_backend_cb (GObject      *source,
   SubmitData *data = g_task_get_task_data (task);
   g_autoptr(DlyBackend) backend = NULL;
   g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) jobs = NULL;
   const char *key_env = NULL;
   GError *error = NULL;
 
@@ -646,19 +646,12 @@ on_submit_backend_cb (GObject      *source,
   if (dly_profile_get_key_source (data->profile) == DLY_KEY_SOURCE_ENV)
     key_env = dly_profile_get_key_env (data->profile);
 
-  for (guint i = 0; i < requests->len; i++)
+  jobs = dly_engine_submit_all (self->engine, backend, requests,
+                               dly_profile_get_name (data->profile), key_env, &error);
+  if (jobs == NULL)
     {
-      DlyJob *job = dly_engine_submit (self->engine, backend, g_ptr_array_index (requests, i),
-                                       dly_profile_get_name (data->profile), key_env, NULL,
-                                       &error);
-
-      if (job == NULL)
-        {
-          update_busy (self);
-          g_task_return_error (task, error);
-          return;
-        }
-      g_ptr_array_add (jobs, g_object_ref (job));
+      g_task_return_error (task, error);
+      return;
     }
   update_busy (self);
   g_task_return_pointer (task, g_steal_pointer (&jobs), (GDestroyNotify) g_ptr_array_unref);

@@ -1102,6 +1102,38 @@ new_job_id (void)
   return g_steal_pointer (&uuid);
 }
 
+static DlyJob *
+new_job (DlyEngine  *self,
+         DlyBackend *backend,
+         DlyRequest *request,
+         const char *profile,
+         const char *api_key_env,
+         const char *output_path)
+{
+  g_autofree char *id = new_job_id ();
+  g_autofree char *default_path = NULL;
+  g_autoptr(DlyRequest) copy = dly_request_copy (request);
+
+  if (output_path == NULL)
+    output_path = default_path = dly_engine_default_output_path (self, id);
+  return dly_job_new (id, copy, dly_backend_get_dialect (backend),
+                      dly_backend_get_base_url (backend), profile, api_key_env, output_path,
+                      g_get_real_time ());
+}
+
+/* For a job already in the list. */
+static void
+launch_job (DlyEngine  *self,
+            DlyJob     *job,
+            DlyBackend *backend)
+{
+  g_autoptr(Runner) runner = runner_new (self, job, backend);
+
+  /* The job is in the ledger as "queued" before its runner may claim it. */
+  dly_ledger_save_async (self->ledger, job, NULL, NULL, NULL);
+  start_runner (self, runner);
+}
+
 DlyJob *
 dly_engine_submit (DlyEngine  *self,
                    DlyBackend *backend,
@@ -1111,11 +1143,7 @@ dly_engine_submit (DlyEngine  *self,
                    const char *output_path,
                    GError    **error)
 {
-  g_autofree char *id = NULL;
-  g_autofree char *default_path = NULL;
-  g_autoptr(DlyRequest) copy = NULL;
   g_autoptr(DlyJob) job = NULL;
-  g_autoptr(Runner) runner = NULL;
 
   g_return_val_if_fail (DLY_IS_ENGINE (self), NULL);
   g_return_val_if_fail (DLY_IS_BACKEND (backend), NULL);
@@ -1125,19 +1153,43 @@ dly_engine_submit (DlyEngine  *self,
   if (!dly_backend_validate (backend, request, NULL, error))
     return NULL;
 
-  id = new_job_id ();
-  if (output_path == NULL)
-    output_path = default_path = dly_engine_default_output_path (self, id);
-  copy = dly_request_copy (request);
-  job = dly_job_new (id, copy, dly_backend_get_dialect (backend), dly_backend_get_base_url (backend),
-                     profile, api_key_env, output_path, g_get_real_time ());
-
+  job = new_job (self, backend, request, profile, api_key_env, output_path);
   g_list_store_insert (self->jobs, 0, job);
-  runner = runner_new (self, job, backend);
-  /* The job is in the ledger as "queued" before its runner may claim it. */
-  dly_ledger_save_async (self->ledger, job, NULL, NULL, NULL);
-  start_runner (self, runner);
+  launch_job (self, job, backend);
   return job;
+}
+
+GPtrArray *
+dly_engine_submit_all (DlyEngine  *self,
+                       DlyBackend *backend,
+                       GPtrArray  *requests,
+                       const char *profile,
+                       const char *api_key_env,
+                       GError    **error)
+{
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GPtrArray) newest_first = NULL;
+
+  g_return_val_if_fail (DLY_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (DLY_IS_BACKEND (backend), NULL);
+  g_return_val_if_fail (requests != NULL, NULL);
+
+  for (guint i = 0; i < requests->len; i++)
+    if (!dly_backend_validate (backend, g_ptr_array_index (requests, i), NULL, error))
+      return NULL;
+
+  jobs = g_ptr_array_new_full (requests->len, g_object_unref);
+  newest_first = g_ptr_array_new_full (requests->len, NULL);
+  for (guint i = 0; i < requests->len; i++)
+    g_ptr_array_add (jobs, new_job (self, backend, g_ptr_array_index (requests, i), profile,
+                                    api_key_env, NULL));
+  for (guint i = jobs->len; i > 0; i--)
+    g_ptr_array_add (newest_first, g_ptr_array_index (jobs, i - 1));
+  g_list_store_splice (self->jobs, 0, 0, newest_first->pdata, newest_first->len);
+
+  for (guint i = 0; i < jobs->len; i++)
+    launch_job (self, g_ptr_array_index (jobs, i), backend);
+  return g_steal_pointer (&jobs);
 }
 
 static void

@@ -77,6 +77,25 @@ DlyJob       *dly_engine_submit          (DlyEngine           *self,
                                           const char          *output_path,
                                           GError             **error);
 
+/**
+ * dly_engine_submit_all:
+ * @requests: (element-type DlyRequest): the takes, in the order they are sent
+ *
+ * dly_engine_submit() for several takes with the default output paths, all or nothing:
+ * if any request is invalid none is queued. The jobs join the list in one change, the
+ * last request first (as one dly_engine_submit() after another would leave them), so that
+ * a list view binds only the rows it shows rather than one row per take.
+ *
+ * Returns: (transfer container) (element-type DlyJob): the jobs, in request order, or
+ *   %NULL with @error set
+ */
+GPtrArray    *dly_engine_submit_all      (DlyEngine           *self,
+                                          DlyBackend          *backend,
+                                          GPtrArray           *requests,
+                                          const char          *profile,
+                                          const char          *api_key_env,
+                                          GError             **error);
+
 /* Cancels a job: locally if queued, remotely where the dialect can, and aborts requests. */
 void          dly_engine_cancel          (DlyEngine           *self,
                                           DlyJob              *job);
