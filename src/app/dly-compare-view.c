@@ -68,6 +68,16 @@ fitted_width (double width,
   return MIN (width, height * aspect);
 }
 
+/* Stacked, the lower take would sit under the controls' card: the pair keeps clear of it,
+ * in the band that letterboxing leaves below tall panes' pictures anyway. */
+static int
+stacked_height (DlyCompareView *self,
+                int             width,
+                int             height)
+{
+  return MAX (height - dly_video_view_get_controls_height (self->video_view, width), 0);
+}
+
 static gboolean
 pair_is_horizontal (DlyCompareView *self,
                     int             width,
@@ -75,7 +85,8 @@ pair_is_horizontal (DlyCompareView *self,
 {
   double aspect = pair_aspect (self);
   double side_by_side = fitted_width ((width - PAIR_SPACING) / 2.0, height, aspect);
-  double stacked = fitted_width (width, (height - PAIR_SPACING) / 2.0, aspect);
+  double stacked = fitted_width (width, (stacked_height (self, width, height) - PAIR_SPACING) / 2.0,
+                                 aspect);
 
   /* Side by side is how takes are compared; stack them only when that is clearly larger. */
   return side_by_side * 1.25 >= stacked;
@@ -138,12 +149,13 @@ pair_layout_allocate (GtkWidget *widget,
     }
   else
     {
-      int first_height = (height - PAIR_SPACING) / 2;
+      int pair_height = stacked_height (DLY_COMPARE_VIEW (compare), width, height);
+      int first_height = (pair_height - PAIR_SPACING) / 2;
 
       gtk_widget_size_allocate (first, &(GtkAllocation) { 0, 0, width, first_height }, -1);
       gtk_widget_size_allocate (second,
                                 &(GtkAllocation) { 0, first_height + PAIR_SPACING,
-                                                   width, height - first_height - PAIR_SPACING },
+                                                   width, pair_height - first_height - PAIR_SPACING },
                                 -1);
     }
 }

@@ -1117,6 +1117,19 @@ dly_video_view_set_content (DlyVideoView *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTENT]);
 }
 
+int
+dly_video_view_get_controls_height (DlyVideoView *self,
+                                    int           width)
+{
+  int minimum = 0;
+
+  g_return_val_if_fail (DLY_IS_VIDEO_VIEW (self), 0);
+
+  gtk_widget_measure (self->controls, GTK_ORIENTATION_VERTICAL, width, &minimum, NULL, NULL,
+                      NULL);
+  return minimum;
+}
+
 void
 dly_video_view_add_control (DlyVideoView *self,
                             GtkWidget    *widget)

@@ -42,6 +42,10 @@ void               dly_video_view_add_control          (DlyVideoView        *sel
                                                         GtkWidget           *widget);
 void               dly_video_view_add_menu_section     (DlyVideoView        *self,
                                                         GMenuModel          *section);
+/* The height the controls' card covers at the bottom of a view @width wide, margins
+ * included: content that must stay clear of it keeps out of that band. */
+int                dly_video_view_get_controls_height  (DlyVideoView        *self,
+                                                        int                  width);
 
 /* The take that "Save frame" and "Use frame" act on when comparing. */
 DlyPlayerSide      dly_video_view_get_frame_side       (DlyVideoView        *self);
