@@ -11,6 +11,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "dly-activity-indicator.h"
 #include "dly-demo.h"
 #include "dly-engine.h"
 #include "dly-ledger.h"
@@ -306,7 +307,7 @@ find_part (DlyTakeRow *row,
   GtkWidget *button;
 
   if (g_str_equal (id, "spinner"))
-    return find_by_type_or_class (GTK_WIDGET (row), GTK_TYPE_SPINNER, NULL);
+    return find_by_type_or_class (GTK_WIDGET (row), DLY_TYPE_ACTIVITY_INDICATOR, NULL);
   if (g_str_equal (id, "progress_bar"))
     return find_by_type_or_class (GTK_WIDGET (row), GTK_TYPE_PROGRESS_BAR, NULL);
   button = find_by_type_or_class (GTK_WIDGET (row), G_TYPE_INVALID, "dly-take-message");
@@ -740,7 +741,7 @@ test_states (void)
   row = row_for (&w, t.queued);
   g_assert_cmpstr (label_text (row, "state_label"), ==, "Queued");
   g_assert_true (shown (row, "spinner"));
-  g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (child (row, "spinner"))));
+  g_assert_true (dly_activity_indicator_get_active (DLY_ACTIVITY_INDICATOR (child (row, "spinner"))));
   g_assert_false (shown (row, "progress_bar"));
   g_assert_false (shown (row, "message_button"));
   g_assert_false (shows_picture (row));

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dly-activity-indicator.h"
 #include "dly-demo.h"
 #include "dly-player.h"
 #include "dly-take-list.h"
@@ -56,7 +57,7 @@ struct _DlyTakeRow
   gboolean        on_screen;             /* asks for its picture only while on screen */
 
   /* Made when a take first needs them, in status_box and message_popover */
-  GtkSpinner     *spinner;
+  DlyActivityIndicator *spinner;
   GtkProgressBar *progress_bar;
   GtkButton      *message_button;
   GtkLabel       *message_label;
@@ -114,9 +115,12 @@ on_tick_cb (gpointer user_data)
   GHashTableIter iter;
   gpointer row;
 
+  /* Rows the list keeps beyond its view catch up when they come into it: a label that
+   * changes asks for a new layout. */
   g_hash_table_iter_init (&iter, ticking_rows);
   while (g_hash_table_iter_next (&iter, &row, NULL))
-    update_elapsed (row);
+    if (DLY_TAKE_ROW (row)->on_screen)
+      update_elapsed (row);
 
   return G_SOURCE_CONTINUE;
 }
@@ -557,7 +561,8 @@ ensure_spinner (DlyTakeRow *self)
   if (self->spinner != NULL)
     return;
 
-  self->spinner = GTK_SPINNER (gtk_spinner_new ());
+  self->spinner = DLY_ACTIVITY_INDICATOR (dly_activity_indicator_new ());
+  dly_activity_indicator_set_paused (self->spinner, !self->on_screen);
   gtk_widget_set_valign (GTK_WIDGET (self->spinner), GTK_ALIGN_CENTER);
   gtk_box_prepend (self->status_box, GTK_WIDGET (self->spinner));
 }
@@ -689,7 +694,7 @@ update_progress (DlyTakeRow *self)
   if (self->spinner != NULL)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->spinner), !finished && !has_progress);
-      gtk_spinner_set_spinning (self->spinner, !finished && !has_progress);
+      dly_activity_indicator_set_active (self->spinner, !finished && !has_progress);
     }
 
   if (has_progress)
@@ -757,7 +762,7 @@ update_all (DlyTakeRow *self)
       if (self->spinner != NULL)
         {
           gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
-          gtk_spinner_set_spinning (self->spinner, FALSE);
+          dly_activity_indicator_set_active (self->spinner, FALSE);
         }
       set_ticking (self, FALSE);
       update_message (self);
@@ -1585,6 +1590,8 @@ dly_take_row_set_on_screen (DlyTakeRow *self,
   if (self->on_screen == on_screen)
     return;
   self->on_screen = on_screen;
+  if (self->spinner != NULL)
+    dly_activity_indicator_set_paused (self->spinner, !on_screen);
 
   if (!on_screen)
     {
@@ -1597,6 +1604,8 @@ dly_take_row_set_on_screen (DlyTakeRow *self,
       return;
     }
 
+  if (self->ticking)
+    update_elapsed (self);
   if (self->job != NULL && self->thumbnail_cancellable == NULL && self->thumbnail_error == NULL
       && !gtk_widget_get_visible (GTK_WIDGET (self->picture)))
     update_thumbnail (self);
