@@ -713,6 +713,82 @@ takes_init (Takes *t)
   g_list_store_splice (t->store, 0, 0, (gpointer *) all, n);
 }
 
+/* --- the rows' spinner --- */
+
+static void
+count_frame (GdkFrameClock *clock,
+             guint         *frames)
+{
+  (*frames)++;
+}
+
+/* The frames drawn while the main loop runs for @ms. */
+static guint
+frames_during (GtkWidget *window,
+               guint      ms)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  guint frames = 0;
+  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame), &frames);
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_signal_handler_disconnect (clock, id);
+  return frames;
+}
+
+/* The indicator turns only while it is active, not paused and animations are on: a list of
+ * running takes kept off screen draws nothing. */
+static void
+test_activity_indicator (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *indicator = dly_activity_indicator_new ();
+  DlyActivityIndicator *self = DLY_ACTIVITY_INDICATOR (indicator);
+  GtkSettings *settings = gtk_widget_get_settings (indicator);
+  guint frames;
+
+  gtk_window_set_child (GTK_WINDOW (window), indicator);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (window);
+  g_assert_cmpint (gtk_widget_get_width (indicator), >=, 16);
+
+  /* Inactive: still. */
+  frames = frames_during (window, 300);
+  g_test_message ("inactive: %u frames", frames);
+  g_assert_cmpuint (frames, <=, 1);
+
+  dly_activity_indicator_set_active (self, TRUE);
+  g_assert_true (dly_activity_indicator_get_active (self));
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (indicator), GTK_ACCESSIBLE_STATE_BUSY, TRUE);
+  frames = frames_during (window, 500);
+  g_test_message ("turning: %u frames", frames);
+  g_assert_cmpuint (frames, >=, 3);
+
+  dly_activity_indicator_set_paused (self, TRUE);
+  frames_during (window, 50);
+  frames = frames_during (window, 300);
+  g_test_message ("paused: %u frames", frames);
+  g_assert_cmpuint (frames, <=, 1);
+
+  /* Reduced motion: active and unpaused, it stands still. */
+  dly_activity_indicator_set_paused (self, FALSE);
+  g_object_set (settings, "gtk-enable-animations", FALSE, NULL);
+  frames_during (window, 50);
+  frames = frames_during (window, 300);
+  g_test_message ("no animations: %u frames", frames);
+  g_assert_cmpuint (frames, <=, 1);
+  g_object_set (settings, "gtk-enable-animations", TRUE, NULL);
+  frames = frames_during (window, 500);
+  g_assert_cmpuint (frames, >=, 3);
+
+  dly_activity_indicator_set_active (self, FALSE);
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (indicator), GTK_ACCESSIBLE_STATE_BUSY, FALSE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_states (void)
 {
@@ -1385,6 +1461,7 @@ main (int   argc,
 
   g_test_add_func ("/take-list/ten-thousand", test_ten_thousand);
   g_test_add_func ("/take-list/states", test_states);
+  g_test_add_func ("/take-list/activity-indicator", test_activity_indicator);
   g_test_add_func ("/take-list/actions", test_actions);
   g_test_add_func ("/take-list/selection", test_selection);
   g_test_add_func ("/take-list/screenshots", test_screenshots);

@@ -26,6 +26,7 @@ struct _DlyActivityIndicator
   gboolean  active;
   gboolean  paused;
   guint     tick_id;
+  gulong    animations_id;  /* on the GtkSettings, while mapped */
 };
 
 enum
@@ -134,17 +135,33 @@ dly_activity_indicator_measure (GtkWidget      *widget,
 }
 
 static void
+on_enable_animations_changed_cb (DlyActivityIndicator *self)
+{
+  update_ticking (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
 dly_activity_indicator_map (GtkWidget *widget)
 {
+  DlyActivityIndicator *self = DLY_ACTIVITY_INDICATOR (widget);
+
   GTK_WIDGET_CLASS (dly_activity_indicator_parent_class)->map (widget);
-  update_ticking (DLY_ACTIVITY_INDICATOR (widget));
+  self->animations_id = g_signal_connect_swapped (gtk_widget_get_settings (widget),
+                                                  "notify::gtk-enable-animations",
+                                                  G_CALLBACK (on_enable_animations_changed_cb),
+                                                  self);
+  update_ticking (self);
 }
 
 static void
 dly_activity_indicator_unmap (GtkWidget *widget)
 {
+  DlyActivityIndicator *self = DLY_ACTIVITY_INDICATOR (widget);
+
+  g_clear_signal_handler (&self->animations_id, gtk_widget_get_settings (widget));
   GTK_WIDGET_CLASS (dly_activity_indicator_parent_class)->unmap (widget);
-  update_ticking (DLY_ACTIVITY_INDICATOR (widget));
+  update_ticking (self);
 }
 
 static void
