@@ -959,12 +959,18 @@ test_ten_thousand_takes (void)
   window = dly_window_new_with_controller (GTK_APPLICATION (app), controller);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
+  /* While the history loads, nothing says "No Takes Yet" or "No Take Selected". */
+  take_list = dly_window_get_take_list (window);
+  g_assert_false (dly_take_controller_get_loaded (controller));
+  g_assert_true (dly_take_list_get_loading (take_list));
+  g_assert_cmpstr (dly_window_get_preview_page (window), ==, "loading");
   wait_until (controller_loaded, controller, 30, "10,000 takes to load");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   open_s = g_timer_elapsed (timer, NULL);
   g_test_message ("10,000 takes: window drawn with its list in %.3f s", open_s);
+  g_assert_false (dly_take_list_get_loading (take_list));
+  g_assert_cmpstr (dly_window_get_preview_page (window), ==, "empty");
 
-  take_list = dly_window_get_take_list (window);
   jobs = dly_engine_get_jobs (dly_take_controller_get_engine (controller));
   g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, N_TAKES);
   g_assert_cmpuint (g_list_model_get_n_items (dly_take_list_get_jobs (take_list)), ==, N_TAKES);

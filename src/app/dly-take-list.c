@@ -30,6 +30,7 @@ struct _DlyTakeList
   GdkFrameClock      *frame_clock;     /* borrowed while realized */
   gulong              after_paint_id;
   gboolean            on_screen_pending;
+  gboolean            loading;
 
   /* Template children */
   GtkStack           *stack;
@@ -45,6 +46,7 @@ enum {
   PROP_0,
   PROP_JOBS,
   PROP_SELECTED_JOB,
+  PROP_LOADING,
   N_PROPS
 };
 
@@ -243,12 +245,16 @@ remember_played (DlyTakeList *self,
 
 /* --- the model --- */
 
+/* While the history loads the list shows nothing rather than claim there are no takes. */
 static void
 update_page (DlyTakeList *self)
 {
   gboolean empty = self->jobs == NULL || g_list_model_get_n_items (self->jobs) == 0;
 
-  gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
+  if (empty && self->loading)
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+  else
+    gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
 }
 
 static void
@@ -663,6 +669,10 @@ dly_take_list_get_property (GObject    *object,
       g_value_set_object (value, self->selected);
       break;
 
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -684,6 +694,10 @@ dly_take_list_set_property (GObject      *object,
 
     case PROP_SELECTED_JOB:
       dly_take_list_select_job (self, g_value_get_object (value));
+      break;
+
+    case PROP_LOADING:
+      dly_take_list_set_loading (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -718,6 +732,12 @@ dly_take_list_class_init (DlyTakeListClass *klass)
    */
   properties[PROP_SELECTED_JOB] =
     g_param_spec_object ("selected-job", NULL, NULL, DLY_TYPE_JOB, rw);
+
+  /**
+   * DlyTakeList:loading:
+   * Whether the takes are still being read: an empty list then shows nothing yet.
+   */
+  properties[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -854,6 +874,28 @@ dly_take_list_set_jobs (DlyTakeList *self,
   invalidate_recent (self);
   update_page (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOBS]);
+}
+
+void
+dly_take_list_set_loading (DlyTakeList *self,
+                           gboolean     loading)
+{
+  g_return_if_fail (DLY_IS_TAKE_LIST (self));
+
+  loading = !!loading;
+  if (self->loading == loading)
+    return;
+
+  self->loading = loading;
+  update_page (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+gboolean
+dly_take_list_get_loading (DlyTakeList *self)
+{
+  g_return_val_if_fail (DLY_IS_TAKE_LIST (self), FALSE);
+  return self->loading;
 }
 
 GListModel *

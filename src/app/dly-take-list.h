@@ -18,7 +18,8 @@ G_DECLARE_FINAL_TYPE (DlyTakeList, dly_take_list, DLY, TAKE_LIST, GtkWidget)
  * empty. Only the rows on screen exist and only they ask for thumbnails, so a ledger of
  * 10,000 takes opens and scrolls as quickly as one of ten.
  *
- * Properties: "jobs" (the model), "selected-job" (notifies).
+ * Properties: "jobs" (the model), "selected-job" (notifies), "loading" (while the history
+ * is read, an empty list shows a blank page, not "No Takes Yet").
  *
  * Signals, each (DlyJob *job) unless said:
  * - "take-activated": a succeeded take was selected, activated (Enter, double click), or
@@ -38,6 +39,9 @@ GtkWidget      *dly_take_list_new                   (void);
 void            dly_take_list_set_jobs              (DlyTakeList *self,
                                                      GListModel  *jobs);
 GListModel     *dly_take_list_get_jobs              (DlyTakeList *self);
+void            dly_take_list_set_loading           (DlyTakeList *self,
+                                                     gboolean     loading);
+gboolean        dly_take_list_get_loading           (DlyTakeList *self);
 
 /* The selected take (transfer none), or NULL. Property "selected-job". */
 DlyJob         *dly_take_list_get_selected          (DlyTakeList *self);

@@ -289,12 +289,18 @@ dly_window_update_setup (DlyWindow *self)
   gboolean has_takes = g_list_model_get_n_items (jobs) > 0;
 
   gtk_spinner_set_spinning (self->loading_spinner, !loaded);
+  dly_take_list_set_loading (self->take_list, !loaded);
   if (!loaded)
     {
+      /* Until the history and the backends are read, nothing is claimed to be empty: the
+       * first frame has the window's frame and a spinner, and is the lighter for it. */
       gtk_stack_set_visible_child_name (self->main_stack, "main");
       gtk_stack_set_visible_child_name (self->composer_stack, "loading");
+      gtk_stack_set_visible_child_name (self->preview_stack, "loading");
       return;
     }
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->preview_stack), "loading"))
+    gtk_stack_set_visible_child_full (self->preview_stack, "empty", GTK_STACK_TRANSITION_TYPE_NONE);
 
   /* The composer is the heaviest part of the window: the first frame goes out without it,
    * and it follows in the next. */
