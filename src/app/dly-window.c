@@ -300,7 +300,8 @@ dly_window_update_setup (DlyWindow *self)
       return;
     }
   if (g_str_equal (gtk_stack_get_visible_child_name (self->preview_stack), "loading"))
-    gtk_stack_set_visible_child_full (self->preview_stack, "empty", GTK_STACK_TRANSITION_TYPE_NONE);
+    gtk_stack_set_visible_child_full (self->preview_stack, "empty",
+                                      GTK_STACK_TRANSITION_TYPE_NONE);
 
   /* The composer is the heaviest part of the window: the first frame goes out without it,
    * and it follows in the next. */
