@@ -833,44 +833,31 @@ on_job_finished_at_changed_cb (DlyTakeRow *self)
 
 /* --- actions --- */
 
-static void
-take_cancel_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+/* Cancel, retry, remove and use-as-template are the list's to do: the row asks by a signal. */
+static const struct
 {
-  DlyTakeRow *self = DLY_TAKE_ROW (widget);
-
-  g_signal_emit (self, signals[CANCEL_REQUESTED], 0);
-}
-
-static void
-take_retry_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  DlyTakeRow *self = DLY_TAKE_ROW (widget);
-
-  g_signal_emit (self, signals[RETRY_REQUESTED], 0);
-}
+  const char *action;
+  guint       signal;
+} request_actions[] = {
+  { "take.cancel", CANCEL_REQUESTED },
+  { "take.retry", RETRY_REQUESTED },
+  { "take.remove", REMOVE_REQUESTED },
+  { "take.use-as-template", USE_AS_TEMPLATE },
+};
 
 static void
-take_remove_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+take_request_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
 {
-  DlyTakeRow *self = DLY_TAKE_ROW (widget);
+  for (guint i = 0; i < G_N_ELEMENTS (request_actions); i++)
+    if (g_str_equal (action_name, request_actions[i].action))
+      {
+        g_signal_emit (widget, signals[request_actions[i].signal], 0);
+        return;
+      }
 
-  g_signal_emit (self, signals[REMOVE_REQUESTED], 0);
-}
-
-static void
-take_use_as_template_action (GtkWidget  *widget,
-                             const char *action_name,
-                             GVariant   *parameter)
-{
-  DlyTakeRow *self = DLY_TAKE_ROW (widget);
-
-  g_signal_emit (self, signals[USE_AS_TEMPLATE], 0);
+  g_return_if_reached ();
 }
 
 static void
@@ -1467,15 +1454,13 @@ dly_take_row_class_init (DlyTakeRowClass *klass)
     g_signal_new ("compare-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, DLY_TYPE_JOB);
 
-  gtk_widget_class_install_action (widget_class, "take.cancel", NULL, take_cancel_action);
-  gtk_widget_class_install_action (widget_class, "take.retry", NULL, take_retry_action);
-  gtk_widget_class_install_action (widget_class, "take.remove", NULL, take_remove_action);
+  for (guint i = 0; i < G_N_ELEMENTS (request_actions); i++)
+    gtk_widget_class_install_action (widget_class, request_actions[i].action, NULL,
+                                     take_request_action);
   gtk_widget_class_install_action (widget_class, "take.show-in-folder", NULL,
                                    take_show_in_folder_action);
   gtk_widget_class_install_action (widget_class, "take.copy-prompt", NULL,
                                    take_copy_prompt_action);
-  gtk_widget_class_install_action (widget_class, "take.use-as-template", NULL,
-                                   take_use_as_template_action);
   gtk_widget_class_install_action (widget_class, "take.compare-with", "s",
                                    take_compare_with_action);
 
