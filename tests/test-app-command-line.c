@@ -59,16 +59,21 @@ test_help (void)
   g_assert_nonnull (strstr (run.out, "--version"));
 }
 
-/* A stray argument is an error, not silently ignored; nothing is opened. */
+/* A stray argument is an error, not silently ignored; nothing is opened. Such a run ends
+ * right after the application's startup, while its start-up worker may still be running,
+ * so it is run several times: an exit under that worker aborted about one run in three. */
 static void
 test_unexpected_argument (void)
 {
-  g_auto(Run) run = { 0 };
+  for (guint i = 0; i < 8; i++)
+    {
+      g_auto(Run) run = { 0 };
 
-  run_dailies (&run, "take.mp4");
-  g_assert_cmpint (run.status, ==, 1);
-  g_assert_nonnull (strstr (run.err, "take.mp4"));
-  g_assert_nonnull (strstr (run.err, "dailies --help"));
+      run_dailies (&run, "take.mp4");
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_nonnull (strstr (run.err, "take.mp4"));
+      g_assert_nonnull (strstr (run.err, "dailies --help"));
+    }
 }
 
 int

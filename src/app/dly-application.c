@@ -21,6 +21,7 @@ struct _DlyApplication
   DlyTakeController *controller;   /* owned; made with the first main window */
   GCancellable      *cancellable;
   gboolean           holding;      /* a g_application_hold() while takes are in progress */
+  GThread           *icon_warm_up; /* joined at shutdown: the process must not exit under it */
 };
 
 G_DEFINE_FINAL_TYPE (DlyApplication, dly_application, ADW_TYPE_APPLICATION)
@@ -345,13 +346,10 @@ static const char * const first_frame_icons[] = {
   "process-working-symbolic",
 };
 
-static void
-warm_icon_theme_thread (GTask        *task,
-                        gpointer      source_object,
-                        gpointer      task_data,
-                        GCancellable *cancellable)
+static gpointer
+warm_icon_theme_thread (gpointer data)
 {
-  GtkIconTheme *theme = task_data;
+  g_autoptr(GtkIconTheme) theme = data;
 
   for (guint i = 0; i < G_N_ELEMENTS (first_frame_icons); i++)
     {
@@ -359,23 +357,19 @@ warm_icon_theme_thread (GTask        *task,
         gtk_icon_theme_lookup_icon (theme, first_frame_icons[i], NULL, 16, 1,
                                     GTK_TEXT_DIR_NONE, GTK_ICON_LOOKUP_PRELOAD);
     }
-  g_task_return_boolean (task, TRUE);
+  return NULL;
 }
 
 static void
-warm_icon_theme (void)
+warm_icon_theme (DlyApplication *self)
 {
   GdkDisplay *display = gdk_display_get_default ();
-  g_autoptr(GTask) task = NULL;
 
-  if (display == NULL)
+  if (display == NULL || self->icon_warm_up != NULL)
     return;
 
-  task = g_task_new (NULL, NULL, NULL, NULL);
-  g_task_set_source_tag (task, warm_icon_theme);
-  g_task_set_task_data (task, g_object_ref (gtk_icon_theme_get_for_display (display)),
-                        g_object_unref);
-  g_task_run_in_thread (task, warm_icon_theme_thread);
+  self->icon_warm_up = g_thread_new ("dly-icon-warm-up", warm_icon_theme_thread,
+                                     g_object_ref (gtk_icon_theme_get_for_display (display)));
 }
 
 static void
@@ -401,7 +395,7 @@ dly_application_startup (GApplication *app)
   /* AdwApplication's startup initialises libadwaita and loads style.css from the
    * resource base path. */
   G_APPLICATION_CLASS (dly_application_parent_class)->startup (app);
-  warm_icon_theme ();
+  warm_icon_theme (DLY_APPLICATION (app));
 
   g_action_map_add_action_entries (G_ACTION_MAP (app),
                                    dly_application_actions,
@@ -423,6 +417,9 @@ dly_application_shutdown (GApplication *app)
   /* Unfinished takes stay in the ledger as they are, for the next start; the demo's
    * simulator thread stops here. */
   g_clear_object (&self->controller);
+  /* A run that ends at once, such as one with a bad argument, can get here before the
+   * worker is done; the process must not exit under it. */
+  g_clear_pointer (&self->icon_warm_up, g_thread_join);
 
   G_APPLICATION_CLASS (dly_application_parent_class)->shutdown (app);
 }
