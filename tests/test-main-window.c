@@ -22,6 +22,7 @@
 #include "dly-sim.h"
 #include "dly-take-diff.h"
 #include "dly-take-list.h"
+#include "dly-take-status.h"
 #include "dly-video-view.h"
 #include "dly-window.h"
 
@@ -304,35 +305,6 @@ find_label_text (GtkWidget  *root,
   return FALSE;
 }
 
-static GtkStack *
-find_stack_with_page (GtkWidget  *root,
-                      const char *page)
-{
-  if (GTK_IS_STACK (root) && gtk_stack_get_child_by_name (GTK_STACK (root), page) != NULL)
-    return GTK_STACK (root);
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkStack *found = find_stack_with_page (child, page);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static const char *
-main_page (DlyWindow *window)
-{
-  return gtk_stack_get_visible_child_name (find_stack_with_page (GTK_WIDGET (window), "welcome"));
-}
-
-static const char *
-composer_page (DlyWindow *window)
-{
-  return gtk_stack_get_visible_child_name (find_stack_with_page (GTK_WIDGET (window), "setup"));
-}
-
 static AdwLeaflet *
 window_leaflet (DlyWindow *window)
 {
@@ -506,7 +478,7 @@ test_demo_flow (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
 
   /* Nothing yet: the welcome, over the whole window. */
-  g_assert_cmpstr (main_page (window), ==, "welcome");
+  g_assert_cmpstr (dly_window_get_main_page (window), ==, "welcome");
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "generate"));
   save_screenshot (GTK_WIDGET (window), "main-window-first-run-1280x800.png");
   resize_window (window, 400, 800);
@@ -515,8 +487,8 @@ test_demo_flow (void)
 
   /* "Try the Demo Backend" */
   g_action_group_activate_action (G_ACTION_GROUP (window), "try-demo", NULL);
-  g_assert_cmpstr (main_page (window), ==, "main");
-  g_assert_cmpstr (composer_page (window), ==, "composer");
+  g_assert_cmpstr (dly_window_get_main_page (window), ==, "main");
+  g_assert_cmpstr (dly_window_get_composer_page (window), ==, "composer");
   g_assert_nonnull (dly_composer_get_profile (composer));
   g_assert_cmpstr (dly_profile_get_name (dly_composer_get_profile (composer)), ==,
                    DLY_DEMO_PROFILE_NAME);
@@ -735,7 +707,7 @@ test_resume_after_restart (void)
   window = dly_window_new_with_controller (GTK_APPLICATION (app), controller);
   gtk_window_present (GTK_WINDOW (window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  g_assert_cmpstr (composer_page (window), ==, "composer");
+  g_assert_cmpstr (dly_window_get_composer_page (window), ==, "composer");
 
   request = dly_request_new ();
   dly_request_set_prompt (request, "A slow dolly across a rain-soaked street at night");
@@ -863,12 +835,12 @@ test_demo_again (void)
   gtk_window_present (GTK_WINDOW (window));
   wait_until (controller_loaded, controller, 10, "the controller to load");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  g_assert_cmpstr (main_page (window), ==, "main");
-  g_assert_cmpstr (composer_page (window), ==, "setup");
+  g_assert_cmpstr (dly_window_get_main_page (window), ==, "main");
+  g_assert_cmpstr (dly_window_get_composer_page (window), ==, "setup");
   g_assert_true (find_label_text (GTK_WIDGET (window), "Start the Demo Again?"));
   save_screenshot (GTK_WIDGET (window), "main-window-demo-again-1280x800.png");
   g_action_group_activate_action (G_ACTION_GROUP (window), "try-demo", NULL);
-  g_assert_cmpstr (composer_page (window), ==, "composer");
+  g_assert_cmpstr (dly_window_get_composer_page (window), ==, "composer");
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (controller);
   place_clear (&place);
@@ -888,6 +860,104 @@ test_demo_again (void)
                                               DLY_DEMO_PROFILE_NAME));
   g_object_unref (controller);
   place_clear (&unfinished);
+}
+
+static GtkButton *
+find_button_with_label (GtkWidget  *root,
+                        const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return GTK_BUTTON (root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkButton *found = find_button_with_label (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+button_shown (GtkWidget  *root,
+              const char *label)
+{
+  GtkButton *button = find_button_with_label (root, label);
+
+  g_assert_nonnull (button);
+  return gtk_widget_get_visible (GTK_WIDGET (button));
+}
+
+/* The preview of a take that cannot play follows the take: its progress while it is made,
+ * then the backend's own words, escaped, with Try Again and Copy Message. */
+static void
+test_take_status (void)
+{
+  g_autoptr(DlyRequest) request = dly_request_new ();
+  g_autoptr(DlyJob) job = NULL;
+  const char *message = "CUDA out of memory <while decoding> & gave up";
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *overlay = adw_toast_overlay_new ();
+  GtkWidget *status = dly_take_status_new ();
+  AdwStatusPage *page;
+  GtkProgressBar *progress_bar;
+  GdkContentProvider *content;
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  dly_request_set_prompt (request, "A heron lifts off a misty river at dawn");
+  job = dly_job_new ("status-take", request, "ltx2-server", "http://127.0.0.1:9", "Studio",
+                     NULL, NULL, g_get_real_time ());
+  dly_job_set_state (job, DLY_JOB_STATE_RUNNING);
+  dly_job_set_progress (job, 0.4);
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), status);
+  gtk_window_set_child (GTK_WINDOW (window), overlay);
+  gtk_window_set_default_size (GTK_WINDOW (window), 480, 600);
+  dly_take_status_set_job (DLY_TAKE_STATUS (status), job);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (window);
+
+  page = ADW_STATUS_PAGE (find_widget (status, ADW_TYPE_STATUS_PAGE));
+  progress_bar = GTK_PROGRESS_BAR (find_widget (status, GTK_TYPE_PROGRESS_BAR));
+  g_assert_cmpstr (adw_status_page_get_title (page), ==, "Generating");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (progress_bar)));
+  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (progress_bar), 0.4, 1e-9);
+  g_assert_true (button_shown (status, "_Cancel Take"));
+  g_assert_false (button_shown (status, "_Try Again"));
+  g_assert_false (button_shown (status, "Copy _Message"));
+
+  /* Followed without being set again. */
+  dly_job_set_progress (job, 0.75);
+  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (progress_bar), 0.75, 1e-9);
+  dly_job_set_message (job, message);
+  dly_job_set_state (job, DLY_JOB_STATE_FAILED);
+  g_assert_cmpstr (adw_status_page_get_title (page), ==, "Take Failed");
+  g_assert_cmpstr (adw_status_page_get_description (page), ==,
+                   "CUDA out of memory &lt;while decoding&gt; &amp; gave up");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (progress_bar)));
+  g_assert_false (button_shown (status, "_Cancel Take"));
+  g_assert_true (button_shown (status, "_Try Again"));
+  g_assert_true (button_shown (status, "Copy _Message"));
+  gtk_test_widget_wait_for_draw (window);
+  save_screenshot (window, "take-status-failed-480x600.png");
+
+  /* Copy Message puts the backend's words on the clipboard, as they were. */
+  g_signal_emit_by_name (find_button_with_label (status, "Copy _Message"), "clicked");
+  content = gdk_clipboard_get_content (gtk_widget_get_clipboard (status));
+  g_assert_nonnull (content);
+  g_value_init (&value, G_TYPE_STRING);
+  g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+  g_assert_cmpstr (g_value_get_string (&value), ==, message);
+
+  /* A take whose file is gone says so, rather than "Done". */
+  dly_job_set_message (job, NULL);
+  dly_job_set_state (job, DLY_JOB_STATE_SUCCEEDED);
+  g_assert_cmpstr (adw_status_page_get_title (page), ==, "Video Not Found");
+  g_assert_nonnull (strstr (adw_status_page_get_description (page), "missing"));
+
+  dly_take_status_set_job (DLY_TAKE_STATUS (status), NULL);
+  g_assert_null (dly_take_status_get_job (DLY_TAKE_STATUS (status)));
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* (c) The whole window over a ledger of 10,000 takes: opening and scrolling. */
@@ -975,8 +1045,8 @@ test_ten_thousand_takes (void)
   g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, N_TAKES);
   g_assert_cmpuint (g_list_model_get_n_items (dly_take_list_get_jobs (take_list)), ==, N_TAKES);
   /* Not a first run: the list shows, and the composer offers to set up a backend. */
-  g_assert_cmpstr (main_page (window), ==, "main");
-  g_assert_cmpstr (composer_page (window), ==, "setup");
+  g_assert_cmpstr (dly_window_get_main_page (window), ==, "main");
+  g_assert_cmpstr (dly_window_get_composer_page (window), ==, "setup");
   g_assert_cmpuint (dly_take_list_get_n_rows (take_list), <, 500);
 
   /* Scroll to the oldest take, the middle, and back to the newest. */
@@ -1359,6 +1429,7 @@ main (int   argc,
   g_test_add_func ("/main-window/close-while-busy", test_close_while_busy);
   g_test_add_func ("/main-window/resume-after-restart", test_resume_after_restart);
   g_test_add_func ("/main-window/demo-again", test_demo_again);
+  g_test_add_func ("/main-window/take-status", test_take_status);
   g_test_add_func ("/main-window/ten-thousand-takes", test_ten_thousand_takes);
 
   ret = g_test_run ();

@@ -7,6 +7,7 @@
 
 #include "dly-media-info.h"
 #include "dly-player-window.h"
+#include "dly-toast.h"
 
 struct _DlyPlayerWindow
 {
@@ -54,16 +55,6 @@ display_name (const char *location)
   g_autofree char *basename = g_file_get_basename (file);
 
   return g_filename_display_name (basename != NULL ? basename : location);
-}
-
-static void
-show_toast (DlyPlayerWindow *self,
-            const char      *text)
-{
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-
-  /* libadwaita 1.2 toasts are always markup. */
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
 }
 
 /* --- the info panel --- */
@@ -219,7 +210,7 @@ on_use_frame_saved_cb (GObject      *source,
       /* Until the composer can take it, say where the frame is so it can be used by hand. */
       text = g_strdup_printf (_("Frame kept for the next take: %s"), shown);
     }
-  show_toast (self, text);
+  dly_toast_show (GTK_WIDGET (self->toast_overlay), text);
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include "dly-take-list.h"
 #include "dly-take-row.h"
+#include "dly-toast.h"
 
 /* The newest succeeded takes are kept at hand for the rows' "Compare With" menus: enough
  * for a menu, found by reading from the top of the list until there are this many. */
@@ -34,7 +35,7 @@ struct _DlyTakeList
 
   /* Template children */
   GtkStack           *stack;
-  AdwStatusPage      *empty_page;
+  AdwStatusPage      *empty_page;      /* made when first shown, owned by the stack */
   GtkScrolledWindow  *scrolled_window;
   GtkListView        *list_view;
   GtkSingleSelection *selection;
@@ -69,17 +70,6 @@ is_playable (DlyJob *job)
 {
   return job != NULL && dly_job_get_state (job) == DLY_JOB_STATE_SUCCEEDED
          && dly_job_get_output_path (job) != NULL;
-}
-
-static void
-show_toast (DlyTakeList *self,
-            const char  *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (escaped));
 }
 
 /* --- what the rows' menus offer to compare with --- */
@@ -245,6 +235,20 @@ remember_played (DlyTakeList *self,
 
 /* --- the model --- */
 
+static void
+ensure_empty_page (DlyTakeList *self)
+{
+  if (self->empty_page != NULL)
+    return;
+  self->empty_page = ADW_STATUS_PAGE (adw_status_page_new ());
+  adw_status_page_set_icon_name (self->empty_page, APP_ID "-symbolic");
+  adw_status_page_set_title (self->empty_page, _("No Takes Yet"));
+  adw_status_page_set_description (self->empty_page, _("Write a prompt and press Generate: "
+                                                       "your takes will show up here"));
+  gtk_widget_add_css_class (GTK_WIDGET (self->empty_page), "compact");
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->empty_page), "empty");
+}
+
 /* While the history loads the list shows nothing rather than claim there are no takes. */
 static void
 update_page (DlyTakeList *self)
@@ -253,8 +257,13 @@ update_page (DlyTakeList *self)
 
   if (empty && self->loading)
     gtk_stack_set_visible_child_name (self->stack, "loading");
+  else if (empty)
+    {
+      ensure_empty_page (self);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+    }
   else
-    gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
+    gtk_stack_set_visible_child_name (self->stack, "list");
 }
 
 static void
@@ -578,7 +587,7 @@ copy_prompt_cb (GtkWidget *widget,
     return FALSE;
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), prompt);
-  show_toast (self, _("Prompt copied"));
+  dly_toast_show (GTK_WIDGET (self), _("Prompt copied"));
   return TRUE;
 }
 
@@ -804,7 +813,6 @@ dly_take_list_class_init (DlyTakeListClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/dailies/Dailies/ui/dly-take-list.ui");
   gtk_widget_class_bind_template_child (widget_class, DlyTakeList, stack);
-  gtk_widget_class_bind_template_child (widget_class, DlyTakeList, empty_page);
   gtk_widget_class_bind_template_child (widget_class, DlyTakeList, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, DlyTakeList, list_view);
   gtk_widget_class_bind_template_child (widget_class, DlyTakeList, selection);

@@ -11,6 +11,7 @@
 #include "dly-take-list.h"
 #include "dly-take-row.h"
 #include "dly-thumbnailer.h"
+#include "dly-toast.h"
 
 /* A prompt is shown on two lines at most: laying out a 2,000-character prompt for each
  * row bound while scrolling would be wasted work. */
@@ -294,18 +295,6 @@ error_is_missing_file (const GError *error)
 {
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
          || g_error_matches (error, DLY_PLAYER_ERROR, DLY_PLAYER_ERROR_NOT_FOUND);
-}
-
-static void
-show_toast (DlyTakeRow *self,
-            const char *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-
-  /* libadwaita 1.2 toasts are always markup. */
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (escaped));
 }
 
 /* --- reflecting the job --- */
@@ -871,7 +860,7 @@ take_copy_prompt_action (GtkWidget  *widget,
     return;
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), get_prompt (self->job));
-  show_toast (self, _("Prompt copied"));
+  dly_toast_show (GTK_WIDGET (self), _("Prompt copied"));
 }
 
 static void
@@ -953,7 +942,7 @@ show_in_folder_failed (ShowInFolder *data,
 
   /* Translators: %s is why, from the system */
   text = g_strdup_printf (_("Could not open the folder: %s"), error->message);
-  show_toast (DLY_TAKE_ROW (row), text);
+  dly_toast_show (row, text);
 }
 
 static void
@@ -1214,7 +1203,7 @@ on_copy_message_button_clicked_cb (DlyTakeRow *self)
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)),
                           dly_job_get_message (self->job));
   gtk_popover_popdown (GTK_POPOVER (self->message_popover));
-  show_toast (self, _("Message copied"));
+  dly_toast_show (GTK_WIDGET (self), _("Message copied"));
 }
 
 /* The whole message, in a popover made when first opened: few rows ever need one. */

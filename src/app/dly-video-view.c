@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dly-toast.h"
 #include "dly-video-view.h"
 
 #define HIDE_CONTROLS_SECONDS 2
@@ -114,20 +115,6 @@ format_rate (double rate)
     *end = '\0';
 
   return g_strdup_printf ("%s×", number);
-}
-
-static void
-show_toast (DlyVideoView *self,
-            const char   *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-
-  /* libadwaita 1.2 toasts are always markup. */
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (escaped));
-  else
-    g_message ("%s", text);
 }
 
 static void
@@ -588,7 +575,7 @@ on_frame_saved_cb (GObject      *source,
       text = g_strdup_printf (_("Frame saved as “%s”"), name);
     }
 
-  show_toast (self, text);
+  dly_toast_show (GTK_WIDGET (self), text);
 }
 
 static void

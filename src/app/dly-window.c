@@ -12,8 +12,11 @@
 #include "dly-composer.h"
 #include "dly-lazy-menu.h"
 #include "dly-pane.h"
+#include "dly-setup-page.h"
 #include "dly-take-diff.h"
 #include "dly-take-list.h"
+#include "dly-take-status.h"
+#include "dly-toast.h"
 #include "dly-video-view.h"
 #include "dly-window.h"
 
@@ -49,8 +52,6 @@ struct _DlyWindow
   /* Template children */
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
-  AdwStatusPage        *welcome_page;
-  GtkMenuButton        *welcome_menu_button;
   GtkMenuButton        *primary_menu_button;
   GMenuModel           *primary_menu;
   AdwLeaflet           *leaflet;
@@ -61,9 +62,6 @@ struct _DlyWindow
   AdwLeafletPage       *takes_separator_page;
   GtkStack             *composer_stack;
   GtkSpinner           *loading_spinner;
-  AdwStatusPage        *setup_page;
-  GtkButton            *setup_add_button;
-  GtkButton            *setup_demo_button;
   DlyComposer          *composer;
   DlyTakeList          *take_list;
   AdwWindowTitle       *takes_title;
@@ -72,12 +70,12 @@ struct _DlyWindow
   GtkToggleButton      *takes_toggle_button;
   GtkToggleButton      *stop_compare_button;
   GtkStack             *preview_stack;
-  AdwStatusPage        *take_status_page;
+
+  /* Pages made when first shown, owned by their stacks */
+  DlySetupPage         *welcome;
+  DlySetupPage         *setup_page;
   AdwStatusPage        *preview_empty_page;
-  GtkProgressBar       *take_progress_bar;
-  GtkButton            *take_cancel_button;
-  GtkButton            *take_retry_button;
-  GtkButton            *take_copy_message_button;
+  DlyTakeStatus        *take_status;
   DlyVideoView         *video_view;
   DlyCompareView       *compare_view;
 };
@@ -102,14 +100,9 @@ void
 dly_window_add_toast (DlyWindow  *self,
                       const char *message)
 {
-  g_autofree char *escaped = NULL;
-
   g_return_if_fail (DLY_IS_WINDOW (self));
-  g_return_if_fail (message != NULL);
 
-  /* libadwaita 1.2 reads toast titles as markup; a backend's words are not. */
-  escaped = g_markup_escape_text (message, -1);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+  dly_toast_show (GTK_WIDGET (self->toast_overlay), message);
 }
 
 static void
@@ -279,6 +272,55 @@ ensure_composer (DlyWindow *self)
 
 /* First run and setup */
 
+/* The first run's welcome covers the whole window, with a header bar of its own. */
+static void
+ensure_welcome_page (DlyWindow *self)
+{
+  GtkWidget *box, *header_bar, *menu_button;
+
+  if (self->welcome != NULL)
+    return;
+
+  header_bar = adw_header_bar_new ();
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header_bar), adw_window_title_new ("", NULL));
+  gtk_widget_add_css_class (header_bar, "flat");
+  menu_button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "open-menu-symbolic");
+  gtk_menu_button_set_primary (GTK_MENU_BUTTON (menu_button), TRUE);
+  gtk_widget_set_tooltip_text (menu_button, _("Main Menu"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (menu_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Main Menu"), -1);
+  dly_lazy_menu_attach (GTK_MENU_BUTTON (menu_button), self->primary_menu);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header_bar), menu_button);
+
+  self->welcome = DLY_SETUP_PAGE (dly_setup_page_new (TRUE));
+  gtk_widget_set_vexpand (GTK_WIDGET (self->welcome), TRUE);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), header_bar);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->welcome));
+  gtk_stack_add_named (self->main_stack, box, "welcome");
+}
+
+static void
+ensure_setup_page (DlyWindow *self)
+{
+  if (self->setup_page != NULL)
+    return;
+  self->setup_page = DLY_SETUP_PAGE (dly_setup_page_new (FALSE));
+  gtk_stack_add_named (self->composer_stack, GTK_WIDGET (self->setup_page), "setup");
+}
+
+/* What the preview shows with no take selected; dly_window_update_setup() words it. */
+static void
+ensure_preview_empty_page (DlyWindow *self)
+{
+  if (self->preview_empty_page != NULL)
+    return;
+  self->preview_empty_page = ADW_STATUS_PAGE (adw_status_page_new ());
+  gtk_stack_add_named (self->preview_stack, GTK_WIDGET (self->preview_empty_page), "empty");
+}
+
 static void
 dly_window_update_setup (DlyWindow *self)
 {
@@ -299,6 +341,7 @@ dly_window_update_setup (DlyWindow *self)
       gtk_stack_set_visible_child_name (self->preview_stack, "loading");
       return;
     }
+  ensure_preview_empty_page (self);
   if (g_str_equal (gtk_stack_get_visible_child_name (self->preview_stack), "loading"))
     gtk_stack_set_visible_child_full (self->preview_stack, "empty",
                                       GTK_STACK_TRANSITION_TYPE_NONE);
@@ -314,37 +357,11 @@ dly_window_update_setup (DlyWindow *self)
     }
   else
     {
-      gboolean demo_again = dly_take_controller_has_demo_takes (self->controller);
-
+      ensure_setup_page (self);
       /* Back after a demo: its takes are here, its simulator is not, and starting it again
        * is the likelier wish. */
-      gtk_button_set_label (self->setup_demo_button, demo_again ? _("_Start the Demo Again")
-                                                                : _("_Try the Demo Backend"));
-      if (demo_again)
-        {
-          gtk_widget_add_css_class (GTK_WIDGET (self->setup_demo_button), "suggested-action");
-          gtk_widget_remove_css_class (GTK_WIDGET (self->setup_add_button), "suggested-action");
-        }
-      else
-        {
-          gtk_widget_remove_css_class (GTK_WIDGET (self->setup_demo_button), "suggested-action");
-          gtk_widget_add_css_class (GTK_WIDGET (self->setup_add_button), "suggested-action");
-        }
-      if (demo_again)
-        {
-          adw_status_page_set_title (self->setup_page, _("Start the Demo Again?"));
-          adw_status_page_set_description (self->setup_page,
-                                           _("The demo backend stopped when Dailies closed. "
-                                             "Start it again to make more synthetic takes, "
-                                             "or add a backend of your own."));
-        }
-      else
-        {
-          adw_status_page_set_title (self->setup_page, _("No Backend"));
-          adw_status_page_set_description (self->setup_page,
-                                           _("Add the LTX backend you generate with, or try "
-                                             "the demo backend."));
-        }
+      dly_setup_page_set_demo_again (self->setup_page,
+                                     dly_take_controller_has_demo_takes (self->controller));
       gtk_stack_set_visible_child_name (self->composer_stack, "setup");
     }
   dly_window_update_actions (self);
@@ -367,6 +384,8 @@ dly_window_update_setup (DlyWindow *self)
     }
 
   /* Nothing at all to show yet: one welcome rather than three empty panes. */
+  if (!has_profiles && !has_takes)
+    ensure_welcome_page (self);
   gtk_stack_set_visible_child_name (self->main_stack,
                                     !has_profiles && !has_takes ? "welcome" : "main");
 }
@@ -410,8 +429,9 @@ on_jobs_items_changed_cb (GListModel *jobs,
 
   /* Only the first take (or the last removal) changes what the window shows. */
   if (welcome != (g_list_model_get_n_items (jobs) == 0)
-      || (adw_status_page_get_icon_name (self->preview_empty_page) == NULL)
-         != (g_list_model_get_n_items (jobs) == 0))
+      || (self->preview_empty_page != NULL
+          && (adw_status_page_get_icon_name (self->preview_empty_page) == NULL)
+             != (g_list_model_get_n_items (jobs) == 0)))
     dly_window_update_setup (self);
 }
 
@@ -585,34 +605,6 @@ stop_players (DlyWindow *self,
     dly_player_close (dly_compare_view_get_player (self->compare_view));
 }
 
-static const char *
-state_title (DlyJobState state)
-{
-  switch (state)
-    {
-    case DLY_JOB_STATE_QUEUED:
-      return _("Waiting for the Backend");
-    case DLY_JOB_STATE_SUBMITTING:
-      return _("Sending");
-    case DLY_JOB_STATE_WAITING:
-      return _("In the Backend’s Queue");
-    case DLY_JOB_STATE_RUNNING:
-      return _("Generating");
-    case DLY_JOB_STATE_DOWNLOADING:
-      return _("Downloading");
-    case DLY_JOB_STATE_SUCCEEDED:
-      return _("Done");
-    case DLY_JOB_STATE_FAILED:
-      return _("Take Failed");
-    case DLY_JOB_STATE_CANCELLED:
-      return _("Take Cancelled");
-    case DLY_JOB_STATE_UNKNOWN:
-      return _("Take Needs a Look");
-    default:
-      return "";
-    }
-}
-
 static void
 update_preview_title (DlyWindow *self)
 {
@@ -653,63 +645,18 @@ update_preview_title (DlyWindow *self)
   adw_window_title_set_subtitle (self->preview_title, subtitle);
 }
 
+/* The preview of a take that cannot play, made when first needed. */
 static void
-update_status_page (DlyWindow *self)
+show_take_status (DlyWindow *self,
+                  DlyJob    *job)
 {
-  DlyJob *job = self->shown_job;
-  DlyJobState state = dly_job_get_state (job);
-  const char *message = dly_job_get_message (job);
-  gboolean finished = dly_job_state_is_finished (state);
-  double progress = dly_job_get_progress (job);
-  g_autofree char *description = NULL;
-  const char *icon;
-
-  switch (state)
+  if (self->take_status == NULL)
     {
-    case DLY_JOB_STATE_FAILED:
-      icon = "dialog-error-symbolic";
-      break;
-    case DLY_JOB_STATE_UNKNOWN:
-      icon = "dialog-warning-symbolic";
-      break;
-    case DLY_JOB_STATE_CANCELLED:
-      icon = "process-stop-symbolic";
-      break;
-    case DLY_JOB_STATE_SUCCEEDED:
-      icon = "video-x-generic-symbolic";
-      break;
-    case DLY_JOB_STATE_QUEUED:
-    case DLY_JOB_STATE_SUBMITTING:
-    case DLY_JOB_STATE_WAITING:
-    case DLY_JOB_STATE_RUNNING:
-    case DLY_JOB_STATE_DOWNLOADING:
-    default:
-      icon = "content-loading-symbolic";
-      break;
+      self->take_status = DLY_TAKE_STATUS (dly_take_status_new ());
+      gtk_stack_add_named (self->preview_stack, GTK_WIDGET (self->take_status), "status");
     }
-
-  if (message != NULL && *message != '\0')
-    description = g_markup_escape_text (message, -1);
-  else if (state == DLY_JOB_STATE_SUCCEEDED)
-    description = g_strdup (_("The video file is missing; it may have been moved or deleted."));
-
-  adw_status_page_set_icon_name (self->take_status_page, icon);
-  adw_status_page_set_title (self->take_status_page,
-                             state == DLY_JOB_STATE_SUCCEEDED ? _("Video Not Found")
-                                                              : state_title (state));
-  adw_status_page_set_description (self->take_status_page, description);
-
-  gtk_widget_set_visible (GTK_WIDGET (self->take_progress_bar), !finished);
-  if (progress >= 0)
-    gtk_progress_bar_set_fraction (self->take_progress_bar, progress);
-  else
-    gtk_progress_bar_pulse (self->take_progress_bar);
-  gtk_widget_set_visible (GTK_WIDGET (self->take_cancel_button), !finished);
-  gtk_widget_set_visible (GTK_WIDGET (self->take_retry_button),
-                          state == DLY_JOB_STATE_FAILED || state == DLY_JOB_STATE_CANCELLED
-                          || state == DLY_JOB_STATE_UNKNOWN);
-  gtk_widget_set_visible (GTK_WIDGET (self->take_copy_message_button),
-                          finished && message != NULL && *message != '\0');
+  dly_take_status_set_job (self->take_status, job);
+  gtk_stack_set_visible_child_name (self->preview_stack, "status");
 }
 
 static gboolean
@@ -721,18 +668,17 @@ output_exists (DlyJob *job)
   return path != NULL && g_file_test (path, G_FILE_TEST_IS_REGULAR);
 }
 
+/* The shown take's state: its message and progress are the status page's own to follow. */
 static void
-on_shown_job_changed_cb (DlyJob     *job,
-                         GParamSpec *pspec,
-                         DlyWindow  *self)
+on_shown_job_state_changed_cb (DlyJob     *job,
+                               GParamSpec *pspec,
+                               DlyWindow  *self)
 {
   if (job != self->shown_job || self->compared_job != NULL)
     return;
   /* Done while watched: it plays at once. */
   if (dly_job_get_state (job) == DLY_JOB_STATE_SUCCEEDED)
     dly_window_show_job (self, job);
-  else
-    update_status_page (self);
   update_preview_title (self);
   dly_window_update_actions (self);
 }
@@ -745,16 +691,14 @@ set_shown_jobs (DlyWindow *self,
   if (self->shown_job != job)
     {
       if (self->shown_job != NULL)
-        g_signal_handlers_disconnect_by_func (self->shown_job, on_shown_job_changed_cb, self);
+        g_signal_handlers_disconnect_by_func (self->shown_job, on_shown_job_state_changed_cb,
+                                              self);
       g_set_object (&self->shown_job, job);
       if (job != NULL)
         {
-          g_signal_connect_object (job, "notify::state", G_CALLBACK (on_shown_job_changed_cb),
-                                   self, G_CONNECT_DEFAULT);
-          g_signal_connect_object (job, "notify::message", G_CALLBACK (on_shown_job_changed_cb),
-                                   self, G_CONNECT_DEFAULT);
-          g_signal_connect_object (job, "notify::progress", G_CALLBACK (on_shown_job_changed_cb),
-                                   self, G_CONNECT_DEFAULT);
+          g_signal_connect_object (job, "notify::state",
+                                   G_CALLBACK (on_shown_job_state_changed_cb), self,
+                                   G_CONNECT_DEFAULT);
         }
     }
   g_set_object (&self->compared_job, other);
@@ -812,6 +756,7 @@ dly_window_show_job (DlyWindow *self,
   if (job == NULL)
     {
       stop_players (self, TRUE, TRUE);
+      ensure_preview_empty_page (self);
       gtk_stack_set_visible_child_name (self->preview_stack, "empty");
       return;
     }
@@ -833,8 +778,7 @@ dly_window_show_job (DlyWindow *self,
     }
 
   stop_players (self, TRUE, TRUE);
-  update_status_page (self);
-  gtk_stack_set_visible_child_name (self->preview_stack, "status");
+  show_take_status (self, job);
 }
 
 static void
@@ -875,17 +819,6 @@ dly_window_show_compare (DlyWindow *self,
   dly_player_play (dly_compare_view_get_player (self->compare_view));
   gtk_stack_set_visible_child_name (self->preview_stack, "compare");
   navigate_to (self, "preview");
-}
-
-static void
-on_take_copy_message_button_clicked_cb (GtkButton *button,
-                                        DlyWindow *self)
-{
-  if (self->shown_job == NULL || dly_job_get_message (self->shown_job) == NULL)
-    return;
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)),
-                          dly_job_get_message (self->shown_job));
-  dly_window_add_toast (self, _("Message copied"));
 }
 
 /* "Use frame": the frame shown becomes the input image of the next take. */
@@ -1434,7 +1367,7 @@ dly_window_dispose (GObject *object)
   if (self->controller != NULL)
     commit_removals (self);
   if (self->shown_job != NULL)
-    g_signal_handlers_disconnect_by_func (self->shown_job, on_shown_job_changed_cb, self);
+    g_signal_handlers_disconnect_by_func (self->shown_job, on_shown_job_state_changed_cb, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DLY_TYPE_WINDOW);
   /* Made on demand inside the preview stack, which has just let them go. */
@@ -1526,8 +1459,6 @@ dly_window_class_init (DlyWindowClass *klass)
                                                "/io/github/dailies/Dailies/ui/dly-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, main_stack);
-  gtk_widget_class_bind_template_child (widget_class, DlyWindow, welcome_page);
-  gtk_widget_class_bind_template_child (widget_class, DlyWindow, welcome_menu_button);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, leaflet);
@@ -1538,9 +1469,6 @@ dly_window_class_init (DlyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, takes_separator_page);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, composer_stack);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, loading_spinner);
-  gtk_widget_class_bind_template_child (widget_class, DlyWindow, setup_page);
-  gtk_widget_class_bind_template_child (widget_class, DlyWindow, setup_add_button);
-  gtk_widget_class_bind_template_child (widget_class, DlyWindow, setup_demo_button);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, take_list);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, takes_title);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, show_preview_button);
@@ -1548,12 +1476,6 @@ dly_window_class_init (DlyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, takes_toggle_button);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, stop_compare_button);
   gtk_widget_class_bind_template_child (widget_class, DlyWindow, preview_stack);
-  gtk_widget_class_bind_template_child (widget_class, DlyWindow, take_status_page);
-  gtk_widget_class_bind_template_child (widget_class, DlyWindow, preview_empty_page);
-  gtk_widget_class_bind_template_child (widget_class, DlyWindow, take_progress_bar);
-  gtk_widget_class_bind_template_child (widget_class, DlyWindow, take_cancel_button);
-  gtk_widget_class_bind_template_child (widget_class, DlyWindow, take_retry_button);
-  gtk_widget_class_bind_template_child (widget_class, DlyWindow, take_copy_message_button);
   gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_leaflet_visible_child_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_show_takes_button_clicked_cb);
@@ -1567,7 +1489,6 @@ dly_window_class_init (DlyWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_take_list_remove_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_take_list_use_as_template_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_take_list_compare_requested_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_take_copy_message_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_compare_button_toggled_cb);
 }
 
@@ -1581,7 +1502,6 @@ dly_window_init (DlyWindow *self)
   self->removal_filter = gtk_custom_filter_new (removal_filter_func, self, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  dly_lazy_menu_attach (self->welcome_menu_button, self->primary_menu);
   dly_lazy_menu_attach (self->primary_menu_button, self->primary_menu);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions,
@@ -1674,6 +1594,20 @@ dly_window_get_compare_view (DlyWindow *self)
 {
   g_return_val_if_fail (DLY_IS_WINDOW (self), NULL);
   return ensure_compare_view (self);
+}
+
+const char *
+dly_window_get_main_page (DlyWindow *self)
+{
+  g_return_val_if_fail (DLY_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+const char *
+dly_window_get_composer_page (DlyWindow *self)
+{
+  g_return_val_if_fail (DLY_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->composer_stack);
 }
 
 const char *

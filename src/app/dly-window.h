@@ -44,7 +44,10 @@ DlyComposer       *dly_window_get_composer        (DlyWindow         *self);
 DlyTakeList       *dly_window_get_take_list       (DlyWindow         *self);
 DlyVideoView      *dly_window_get_video_view      (DlyWindow         *self);
 DlyCompareView    *dly_window_get_compare_view    (DlyWindow         *self);
-/* "empty", "status", "video" or "compare". */
+/* The pages shown: "welcome" or "main"; "loading", "setup" or "composer"; and "loading",
+ * "empty", "status", "video" or "compare". */
+const char        *dly_window_get_main_page       (DlyWindow         *self);
+const char        *dly_window_get_composer_page   (DlyWindow         *self);
 const char        *dly_window_get_preview_page    (DlyWindow         *self);
 
 G_END_DECLS
