@@ -3,6 +3,10 @@
 #include "config.h"
 
 #include <sqlite3.h>
+#ifdef __linux__
+#include <errno.h>
+#include <sys/resource.h>
+#endif
 
 #include "dly-ledger.h"
 
@@ -246,6 +250,41 @@ test_job_json_has_no_key (void)
   g_assert_null (strstr (text, "api_key"));
 }
 
+/* The ledger's thread gives way to the window: on Linux it runs at nice 10, and the
+ * thread that made the ledger keeps its own priority. */
+static void
+test_ledger_thread_priority (void)
+{
+#ifdef __linux__
+  Wait wait = { 0 };
+  int own_nice = getpriority (PRIO_PROCESS, 0);
+  g_autoptr(DlyLedger) ledger = open_ledger (&wait);
+  g_autoptr(GDir) tasks = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+  gboolean found = FALSE;
+
+  g_assert_nonnull (tasks);
+  while ((tid = g_dir_read_name (tasks)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *comm = NULL;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL)
+          || !g_str_equal (g_strstrip (comm), "dailies-ledger"))
+        continue;
+      found = TRUE;
+      errno = 0;
+      g_assert_cmpint (getpriority (PRIO_PROCESS, (id_t) g_ascii_strtoull (tid, NULL, 10)), ==,
+                       MIN (own_nice + 10, 19));
+      g_assert_cmpint (errno, ==, 0);
+    }
+  g_assert_true (found);
+  g_assert_cmpint (getpriority (PRIO_PROCESS, 0), ==, own_nice);
+#else
+  g_test_skip ("Threads have their own priority on Linux only");
+#endif
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -257,6 +296,7 @@ main (int   argc,
   g_test_add_func ("/ledger/transition-claims-once", test_ledger_transition_claims_once);
   g_test_add_func ("/ledger/cancel-is-final", test_ledger_cancel_is_final);
   g_test_add_func ("/ledger/unwritable", test_ledger_unwritable);
+  g_test_add_func ("/ledger/thread-priority", test_ledger_thread_priority);
   g_test_add_func ("/job/json-has-no-key", test_job_json_has_no_key);
   return g_test_run ();
 }

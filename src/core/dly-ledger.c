@@ -5,6 +5,11 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "dly-error.h"
 #include "dly-ledger.h"
@@ -457,11 +462,25 @@ worker_unref (Worker *worker)
   g_free (worker);
 }
 
+/* The ledger's thread reads the history and writes states in the background: it yields
+ * the CPU to the window and the display server, so that a long history loading at start-up
+ * does not slow the first frames down. Linux gives each thread its own nice value; elsewhere
+ * the thread keeps the process's priority. */
+static void
+lower_thread_priority (void)
+{
+#ifdef __linux__
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10) != 0)
+    g_debug ("The ledger thread keeps its priority: %s", g_strerror (errno));
+#endif
+}
+
 static gpointer
 worker_main (gpointer data)
 {
   Worker *self = data;
 
+  lower_thread_priority ();
   for (;;)
     {
       Work *work = g_async_queue_pop (self->queue);
