@@ -21,6 +21,8 @@ struct _DlyApplication
   DlyTakeController *controller;   /* owned; made with the first main window */
   GCancellable      *cancellable;
   gboolean           holding;      /* a g_application_hold() while takes are in progress */
+  gboolean           opening;      /* the controller's open has been started */
+  guint              open_timeout_id;
   GThread           *icon_warm_up; /* joined at shutdown: the process must not exit under it */
 };
 
@@ -305,13 +307,61 @@ on_controller_opened_cb (GObject      *source,
     }
 }
 
+/* Reads the ledger and the profiles, then resumes unfinished takes; once. */
+static void
+open_take_controller (DlyApplication *self)
+{
+  g_clear_handle_id (&self->open_timeout_id, g_source_remove);
+  if (self->opening)
+    return;
+  self->opening = TRUE;
+  dly_take_controller_open_async (dly_application_get_take_controller (self), self->cancellable,
+                                  on_controller_opened_cb, g_object_ref (self));
+}
+
+static void
+on_main_window_first_frame_cb (GdkFrameClock  *clock,
+                               DlyApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_main_window_first_frame_cb, self);
+  open_take_controller (self);
+}
+
+static gboolean
+open_take_controller_timeout_cb (gpointer user_data)
+{
+  DlyApplication *self = user_data;
+
+  self->open_timeout_id = 0;
+  open_take_controller (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The ledger and the profiles are read on threads, yet reading a long history still slows
+ * the window's first frame: they are read once it is on screen, or after a moment if the
+ * window is not drawn (mapped minimised). */
+static void
+on_main_window_realize_cb (GtkWidget      *window,
+                           DlyApplication *self)
+{
+  GdkFrameClock *clock = gdk_surface_get_frame_clock (gtk_native_get_surface (GTK_NATIVE (window)));
+
+  g_signal_handlers_disconnect_by_func (window, on_main_window_realize_cb, self);
+  if (self->opening)
+    return;
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_main_window_first_frame_cb),
+                           self, G_CONNECT_DEFAULT);
+  self->open_timeout_id = g_timeout_add (500, open_take_controller_timeout_cb, self);
+}
+
 /**
  * dly_application_get_take_controller:
  * @self: a #DlyApplication
  *
- * The application's one engine, profile store and demo, with its takes. The first call
- * opens the ledger and the profiles (asynchronously: the window shows while they load) and
- * then resumes unfinished takes; `dailies --play` never needs it, and never touches them.
+ * The application's one engine, profile store and demo, with its takes. The first main
+ * window opens it, once it has drawn its first frame: the ledger and the profiles are read
+ * (asynchronously: the window shows while they load) and unfinished takes resumed.
+ * `dailies --play` never needs it, and never touches them.
  *
  * Returns: (transfer none): the take controller
  */
@@ -328,8 +378,6 @@ dly_application_get_take_controller (DlyApplication *self)
                                G_CONNECT_DEFAULT);
       g_signal_connect_object (dly_take_controller_get_engine (self->controller), "job-finished",
                                G_CALLBACK (on_engine_job_finished_cb), self, G_CONNECT_DEFAULT);
-      dly_take_controller_open_async (self->controller, self->cancellable,
-                                      on_controller_opened_cb, g_object_ref (self));
     }
   return self->controller;
 }
@@ -414,6 +462,7 @@ dly_application_shutdown (GApplication *app)
   DlyApplication *self = DLY_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->open_timeout_id, g_source_remove);
   /* Unfinished takes stay in the ledger as they are, for the next start; the demo's
    * simulator thread stops here. */
   g_clear_object (&self->controller);
@@ -588,6 +637,8 @@ dly_application_new (void)
 DlyWindow *
 dly_application_get_main_window (DlyApplication *self)
 {
+  DlyWindow *window;
+
   g_return_val_if_fail (DLY_IS_APPLICATION (self), NULL);
 
   /* The list is in focus order, most recent first. */
@@ -597,5 +648,9 @@ dly_application_get_main_window (DlyApplication *self)
         return l->data;
     }
 
-  return dly_window_new (GTK_APPLICATION (self));
+  window = dly_window_new (GTK_APPLICATION (self));
+  if (!self->opening)
+    g_signal_connect_object (window, "realize", G_CALLBACK (on_main_window_realize_cb), self,
+                             G_CONNECT_DEFAULT);
+  return window;
 }
