@@ -31,7 +31,7 @@
 #define STUDIO_PROFILE \
   "[Profile Studio GPU]\ndialect=ltx2-server\nurl=http://127.0.0.1:9\nkey=none\n"
 
-#define STARTUP_RUNS 11
+#define STARTUP_RUNS 21
 #define N_TAKES      10000
 #define N_POLLING    100
 #define BLOB_BYTES   500000000
