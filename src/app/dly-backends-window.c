@@ -338,7 +338,6 @@ typedef struct
 {
   DlyBackendsWindow *self;
   DlyProfile        *profile;   /* as tested: a result for settings since changed is dropped */
-  DlyBackend        *backend;
 } TestData;
 
 static void
@@ -346,17 +345,20 @@ test_data_free (TestData *data)
 {
   g_clear_object (&data->self);
   g_clear_object (&data->profile);
-  g_clear_object (&data->backend);
   g_free (data);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestData, test_data_free)
 
 static void
-test_finish (TestData   *data,
-             const char *text,
-             GError     *error)
+on_profile_checked (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
+  g_autoptr(TestData) data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = dly_profile_store_check_finish (DLY_PROFILE_STORE (source), result,
+                                                          &error);
   DlyBackendsWindow *self = data->self;
   const char *name = dly_profile_get_name (data->profile);
   const char *message = error ? error->message : text;
@@ -370,43 +372,6 @@ test_finish (TestData   *data,
   set_status (self, name, error ? STATUS_FAILED : STATUS_OK, message);
   update_row_for_name (self, name);
   g_signal_emit (self, signals[SIGNAL_PROFILE_TESTED], 0, name, error == NULL, message);
-}
-
-static void
-on_test_checked (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(TestData) data = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = dly_backend_check_finish (DLY_BACKEND (source), result, &error);
-
-  test_finish (data, text, error);
-}
-
-static void
-on_test_backend_created (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(TestData) data = user_data;
-  g_autoptr(GError) error = NULL;
-  DlyBackend *backend;
-  SoupSession *session;
-  GCancellable *cancellable;
-
-  data->backend = dly_profile_store_create_backend_finish (DLY_PROFILE_STORE (source), result,
-                                                           &error);
-  if (data->backend == NULL)
-    {
-      test_finish (data, NULL, error);
-      return;
-    }
-  backend = data->backend;
-  session = data->self->session;
-  cancellable = data->self->cancellable;
-  dly_backend_check_async (backend, session, cancellable, on_test_checked,
-                           g_steal_pointer (&data));
 }
 
 gboolean
@@ -427,8 +392,8 @@ dly_backends_window_test_profile (DlyBackendsWindow *self,
   data->profile = g_object_ref (profile);
   set_status (self, name, STATUS_TESTING, NULL);
   update_row_for_name (self, name);
-  dly_profile_store_create_backend_async (self->store, profile, self->cancellable,
-                                          on_test_backend_created, data);
+  dly_profile_store_check_async (self->store, profile, NULL, self->session, self->cancellable,
+                                 on_profile_checked, data);
   return TRUE;
 }
 

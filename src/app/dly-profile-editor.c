@@ -930,73 +930,35 @@ on_stored_key_looked_up (GObject      *source,
 typedef struct
 {
   DlyProfileEditor *self;
-  DlyBackend       *backend;
   GCancellable     *cancellable;
-  char             *key;   /* typed, not yet stored; wiped */
 } TestData;
 
 static void
 test_data_free (TestData *data)
 {
   g_clear_object (&data->self);
-  g_clear_object (&data->backend);
   g_clear_object (&data->cancellable);
-  key_free (data->key);
   g_free (data);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestData, test_data_free)
 
 static void
-test_finish (TestData   *data,
-             const char *text,
-             GError     *error)
+on_profile_checked (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
+  g_autoptr(TestData) data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = dly_profile_store_check_finish (DLY_PROFILE_STORE (source), result,
+                                                          &error);
+
   if (g_cancellable_is_cancelled (data->cancellable))
     return;
   if (error != NULL)
     set_test_state (data->self, TEST_FAILED, error->message);
   else
     set_test_state (data->self, TEST_OK, text);
-}
-
-static void
-on_test_checked (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(TestData) data = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = dly_backend_check_finish (DLY_BACKEND (source), result, &error);
-
-  test_finish (data, text, error);
-}
-
-static void
-on_test_backend_created (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(TestData) data = user_data;
-  g_autoptr(GError) error = NULL;
-  DlyBackend *backend;
-  SoupSession *session;
-  GCancellable *cancellable;
-
-  data->backend = dly_profile_store_create_backend_finish (DLY_PROFILE_STORE (source), result,
-                                                           &error);
-  if (data->backend == NULL)
-    {
-      test_finish (data, NULL, error);
-      return;
-    }
-  if (data->key != NULL)
-    dly_backend_set_api_key (data->backend, data->key);
-  backend = data->backend;
-  session = data->self->session;
-  cancellable = data->cancellable;
-  dly_backend_check_async (backend, session, cancellable, on_test_checked,
-                           g_steal_pointer (&data));
 }
 
 static void
@@ -1008,6 +970,7 @@ dly_profile_editor_test (GtkWidget  *widget,
   g_autoptr(DlyProfile) draft = build_profile (self);
   g_autoptr(DlyProfile) probe = NULL;
   const char *typed_key = gtk_editable_get_text (GTK_EDITABLE (self->key_row));
+  const char *key = NULL;
   TestData *data;
 
   g_cancellable_cancel (self->test_cancellable);
@@ -1028,15 +991,15 @@ dly_profile_editor_test (GtkWidget  *widget,
                            : _("New backend"),
                            dly_profile_get_dialect (draft), dly_profile_get_base_url (draft));
   if (selected_key_choice (self) == KEY_CHOICE_KEYRING && *typed_key != '\0')
-    data->key = g_strdup (typed_key);
+    key = typed_key;
   else if (selected_key_choice (self) == KEY_CHOICE_KEYRING && self->has_stored_key)
     dly_profile_set_key_source (probe, DLY_KEY_SOURCE_KEYRING, NULL);
   else if (selected_key_choice (self) == KEY_CHOICE_ENV)
     dly_profile_set_key_source (probe, DLY_KEY_SOURCE_ENV, dly_profile_get_key_env (draft));
 
   set_test_state (self, TEST_RUNNING, NULL);
-  dly_profile_store_create_backend_async (self->store, probe, self->test_cancellable,
-                                          on_test_backend_created, data);
+  dly_profile_store_check_async (self->store, probe, key, self->session, self->test_cancellable,
+                                 on_profile_checked, data);
 }
 
 /* Save */

@@ -499,24 +499,15 @@ test_profile (DlyProfileStore *store,
               SoupSession     *session,
               JsonBuilder     *json)
 {
-  g_autoptr(DlyBackend) backend = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   const char *name = dly_profile_get_name (profile);
   DlyCliAwait await;
 
   dly_cli_await_init (&await);
-  dly_profile_store_create_backend_async (store, profile, NULL, dly_cli_await_cb, &await);
-  backend = dly_profile_store_create_backend_finish (store, dly_cli_await_result (&await), &error);
+  dly_profile_store_check_async (store, profile, NULL, session, NULL, dly_cli_await_cb, &await);
+  text = dly_profile_store_check_finish (store, dly_cli_await_result (&await), &error);
   dly_cli_await_clear (&await);
-
-  if (backend != NULL)
-    {
-      dly_cli_await_init (&await);
-      dly_backend_check_async (backend, session, NULL, dly_cli_await_cb, &await);
-      text = dly_backend_check_finish (backend, dly_cli_await_result (&await), &error);
-      dly_cli_await_clear (&await);
-    }
 
   if (json != NULL)
     {

@@ -934,3 +934,93 @@ dly_profile_store_create_backend_finish (DlyProfileStore  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* --- testing a profile --- */
+
+typedef struct
+{
+  SoupSession *session;
+  char        *typed_key;   /* wiped */
+} CheckData;
+
+static void
+check_data_free (CheckData *data)
+{
+  g_clear_object (&data->session);
+  key_free (data->typed_key);
+  g_free (data);
+}
+
+static void
+on_profile_checked (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  char *text = dly_backend_check_finish (DLY_BACKEND (source), result, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, text, g_free);
+}
+
+static void
+on_check_backend_created (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CheckData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+  g_autoptr(DlyBackend) backend =
+    dly_profile_store_create_backend_finish (DLY_PROFILE_STORE (source), result, &error);
+
+  if (backend == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (data->typed_key != NULL)
+    dly_backend_set_api_key (backend, data->typed_key);
+  /* The check's own task holds the backend until it answers. */
+  dly_backend_check_async (backend, data->session, cancellable, on_profile_checked,
+                           g_steal_pointer (&task));
+}
+
+void
+dly_profile_store_check_async (DlyProfileStore     *self,
+                               DlyProfile          *profile,
+                               const char          *typed_key,
+                               SoupSession         *session,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CheckData *data;
+
+  g_return_if_fail (DLY_IS_PROFILE_STORE (self));
+  g_return_if_fail (DLY_IS_PROFILE (profile));
+  g_return_if_fail (SOUP_IS_SESSION (session));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dly_profile_store_check_async);
+  data = g_new0 (CheckData, 1);
+  data->session = g_object_ref (session);
+  data->typed_key = g_strdup (typed_key);
+  g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
+  dly_profile_store_create_backend_async (self, profile, cancellable, on_check_backend_created,
+                                          g_steal_pointer (&task));
+}
+
+char *
+dly_profile_store_check_finish (DlyProfileStore  *self,
+                                GAsyncResult     *result,
+                                GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

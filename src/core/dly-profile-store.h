@@ -112,4 +112,18 @@ DlyBackend      *dly_profile_store_create_backend_finish (DlyProfileStore    *se
                                                           GAsyncResult       *result,
                                                           GError            **error);
 
+/* Tests a profile: makes its backend as above and asks it whether it is there and ready.
+ * @typed_key, when given, is used instead of the stored key (a key typed but not saved;
+ * it is wiped afterwards). Returns the backend's answer, for a person to read. */
+void             dly_profile_store_check_async          (DlyProfileStore    *self,
+                                                          DlyProfile         *profile,
+                                                          const char         *typed_key,
+                                                          SoupSession        *session,
+                                                          GCancellable       *cancellable,
+                                                          GAsyncReadyCallback callback,
+                                                          gpointer            user_data);
+char            *dly_profile_store_check_finish         (DlyProfileStore    *self,
+                                                          GAsyncResult       *result,
+                                                          GError            **error);
+
 G_END_DECLS
